@@ -1,0 +1,34 @@
+// A GPU workspace on Google Cloud for one data scientist: NixOS on an L4 machine, browser
+// VS Code behind nginx with a Let's Encrypt certificate, reachable over HTTPS from one office
+// range, with a 500 GiB home disk snapshotted daily.
+//
+//   GOOGLE_CLOUD_PROJECT=my-project npx cdktf deploy
+import { App, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudTarget, Gpu, GpuWorkspace, WorkspaceAccess, WorkspaceSize } from 'cdktf-ml-workspace';
+
+class GcpWorkspaceStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    new GpuWorkspace(this, 'alice', {
+      target: CloudTarget.gcp({
+        project: process.env.GOOGLE_CLOUD_PROJECT ?? 'ml-research-sandbox',
+        region: 'europe-west4',
+        zone: 'europe-west4-a',
+      }),
+      owner: 'alice@example.com',
+      costCenter: 'ml-research',
+      size: WorkspaceSize.MEDIUM,
+      gpu: Gpu.NVIDIA_L4,
+      // The office's egress range; everything else is refused at the firewall.
+      access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
+      homeDiskSizeGiB: 500,
+      labels: { team: 'vision' },
+    });
+  }
+}
+
+const app = new App();
+new GcpWorkspaceStack(app, 'gcp-workspace');
+app.synth();

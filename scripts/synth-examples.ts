@@ -1,0 +1,23 @@
+// Synthesizes every TypeScript example offline into examples/<name>/cdktf.out and prints, per
+// stack, resource counts by type and the outputs a user cares about. No terraform binary, no
+// provider download and no cloud credentials are needed.
+//
+//   npm run synth:examples [-- <example> ...]
+import * as path from 'path';
+import { EXAMPLES_DIR, summarize, synthExample, typescriptExamples } from './synth-lib';
+
+const wanted = process.argv.slice(2);
+const examples = typescriptExamples().filter((e) => wanted.length === 0 || wanted.includes(e));
+if (examples.length === 0) {
+  console.error(`no example matches ${wanted.join(', ')}; have ${typescriptExamples().join(', ')}`);
+  process.exit(1);
+}
+for (const example of examples) {
+  const outdir = path.join(EXAMPLES_DIR, example, 'cdktf.out');
+  const stacks = synthExample(example, outdir);
+  console.log(`== examples/${example}`);
+  for (const [stackName, stack] of Object.entries(stacks)) {
+    const file = path.relative(process.cwd(), path.join(outdir, 'stacks', stackName, 'cdk.tf.json'));
+    console.log(summarize(stackName, stack, file));
+  }
+}

@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The examples directory. */
+export const EXAMPLES_DIR = path.resolve(__dirname, '..', 'examples');
+
+/** Names of the TypeScript examples (a directory with main.ts and cdktf.json). */
+export function typescriptExamples(): string[] {
+  return fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter((d) => fs.existsSync(path.join(EXAMPLES_DIR, d, 'main.ts')) && fs.existsSync(path.join(EXAMPLES_DIR, d, 'cdktf.json')))
+    .sort();
+}
+
+/**
+ * Runs an example's main.ts in this process, exactly as `cdktf synth` would run it, writing to
+ * `outdir`. Returns the synthesized stacks by name.
+ */
+export function synthExample(name: string, outdir: string): Record<string, any> {
+  const main = path.join(EXAMPLES_DIR, name, 'main.ts');
+  const previous = process.env.CDKTF_OUTDIR;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.mkdirSync(outdir, { recursive: true });
+  process.env.CDKTF_OUTDIR = outdir;
+  try {
+    // A fresh module registry per run, so each synth builds a new App.
+    const isolate: (fn: () => void) => void = (globalThis as any).jest?.isolateModules ?? ((fn) => fn());
+    isolate(() => {
+      delete require.cache[require.resolve(main)];
+      require(main);
+    });
+  } finally {
+    if (previous === undefined) delete process.env.CDKTF_OUTDIR;
+    else process.env.CDKTF_OUTDIR = previous;
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const stacks: Record<string, any> = {};
+  for (const [stackName, stack] of Object.entries<any>(manifest.stacks)) {
+    stacks[stackName] = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'));
+  }
+  return stacks;
+}
+
+/** Resource counts by Terraform type, sorted by type. */
+export function resourceCounts(stack: any): Array<[string, number]> {
+  return Object.entries<Record<string, unknown>>(stack.resource ?? {})
+    .map(([type, byName]): [string, number] => [type, Object.keys(byName).length])
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** A short human summary of a synthesized stack. */
+export function summarize(stackName: string, stack: any, file: string): string {
+  const counts = resourceCounts(stack);
+  const total = counts.reduce((n, [, c]) => n + c, 0);
+  const lines = [`stack ${stackName}: ${total} resources -> ${file}`];
+  for (const [type, count] of counts) lines.push(`  ${String(count).padStart(3)}  ${type}`);
+  const outputs = Object.entries<any>(stack.output ?? {});
+  if (outputs.length) {
+    lines.push('  outputs (values known after apply are shown as Terraform expressions):');
+    for (const [outputName, output] of outputs.sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`    ${outputName}: ${output.value}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,41 @@
+import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
+import { ComputeDisk } from '@cdktf/provider-google/lib/compute-disk';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { ComputeResourcePolicy } from '@cdktf/provider-google/lib/compute-resource-policy';
+import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
+import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
+import { EndpointsService } from '@cdktf/provider-google/lib/endpoints-service';
+import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+
+/** The resources a `GpuWorkspace` creates on Google Cloud, for escape-hatch access. */
+export interface GcpWorkspaceResources {
+  /** The VM. */
+  readonly instance: ComputeInstance;
+  /** The persistent home disk (`prevent_destroy`). */
+  readonly homeDisk: ComputeDisk;
+  /** The daily snapshot schedule attached to the home disk. */
+  readonly snapshotPolicy: ComputeResourcePolicy;
+  /** The workspace's dedicated service account. */
+  readonly serviceAccount: ServiceAccount;
+  /** The secrets the VM reads at boot (connection token, TLS key, OAuth cookie secret). */
+  readonly secrets: SecretManagerSecret[];
+  /** The firewall rules created for the access mode. */
+  readonly firewallRules: ComputeFirewall[];
+  /** The VPC network, when the construct created it. */
+  readonly network?: ComputeNetwork;
+  /** The subnetwork, when the construct created it. */
+  readonly subnetwork?: ComputeSubnetwork;
+  /** The static external address (public access). */
+  readonly address?: ComputeAddress;
+  /** The Cloud Endpoints service naming the workspace (DNS through Cloud Endpoints). */
+  readonly endpointsService?: EndpointsService;
+  /** The DNS record (DNS through a Cloud DNS zone). */
+  readonly dnsRecord?: DnsRecordSet;
+  /** Cloud NAT for outbound traffic in private mode (when the network was created). */
+  readonly nat?: ComputeRouterNat;
+}
+

@@ -1,0 +1,46 @@
+/** How people reach a workspace. */
+export enum AccessMode {
+  /** HTTPS from given CIDR ranges through a static public IP. */
+  PUBLIC = 'PUBLIC',
+  /** No public IP; the IDE is reached through the cloud's identity-aware tunnel. */
+  PRIVATE = 'PRIVATE',
+}
+
+/** Options for {@link WorkspaceAccess.public}. */
+export interface PublicAccessOptions {
+  /**
+   * CIDR ranges allowed to reach HTTPS (443), e.g. an office range or a VPN egress range.
+   * `0.0.0.0/0` is accepted only when written here explicitly; it is never a default.
+   */
+  readonly allowedCidrs: string[];
+}
+
+/**
+ * Network access to a workspace. SSH is never open to the internet in either mode: on GCP it
+ * goes through IAP with OS Login.
+ */
+export class WorkspaceAccess {
+  /**
+   * A static public IP; 443 open to `allowedCidrs`. With Let's Encrypt, port 80 is open to
+   * the internet as well, serving only the ACME HTTP-01 challenge and a redirect to HTTPS
+   * (the CA validates from addresses nobody can list in advance).
+   */
+  public static public(options: PublicAccessOptions): WorkspaceAccess {
+    return new WorkspaceAccess(AccessMode.PUBLIC, [...options.allowedCidrs]);
+  }
+
+  /**
+   * No public IP. On GCP the IDE is reached through an IAP TCP tunnel
+   * (`gcloud compute start-iap-tunnel ... 443`), and outbound traffic leaves through Cloud NAT.
+   */
+  public static private(): WorkspaceAccess {
+    return new WorkspaceAccess(AccessMode.PRIVATE, []);
+  }
+
+  private constructor(
+    /** The access mode. */
+    public readonly mode: AccessMode,
+    /** CIDR ranges allowed to reach HTTPS; empty in private mode. */
+    public readonly allowedCidrs: string[],
+  ) {}
+}

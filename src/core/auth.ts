@@ -1,0 +1,77 @@
+/** Single sign-on identity providers supported through oauth2-proxy. */
+export enum SsoProvider {
+  /** Google accounts (Workspace or Gmail). */
+  GOOGLE = 'google',
+  /** GitHub accounts. */
+  GITHUB = 'github',
+  /** Any OpenID Connect issuer (Okta, Keycloak, Entra ID, Auth0, ...). */
+  OIDC = 'oidc',
+}
+
+/** How people sign in to the IDE. */
+export enum AuthMode {
+  /** openvscode-server's connection token, kept in the cloud's secret store. */
+  CONNECTION_TOKEN = 'CONNECTION_TOKEN',
+  /** oauth2-proxy in front of the IDE. */
+  SSO = 'SSO',
+}
+
+/** Options for {@link WorkspaceAuth.sso}. */
+export interface SsoOptions {
+  /** The identity provider. */
+  readonly provider: SsoProvider;
+  /** The OAuth client id registered with the provider. Not secret. */
+  readonly clientId: string;
+  /**
+   * The id of an existing secret in the cloud's secret store (on GCP, a Secret Manager
+   * secret id in the workspace's project) holding the OAuth client secret. The workspace is
+   * granted read access to that one secret; the value never passes through Terraform.
+   */
+  readonly clientSecretName: string;
+  /**
+   * Email addresses allowed to sign in.
+   * @default - the workspace owner only (when `allowedDomains` is empty too)
+   */
+  readonly allowedEmails?: string[];
+  /**
+   * Email domains whose accounts may sign in, e.g. `example.com`.
+   * @default - none
+   */
+  readonly allowedDomains?: string[];
+  /**
+   * The issuer URL, required for `SsoProvider.OIDC`, e.g. `https://login.example.com/`.
+   * @default - none (required for OIDC only)
+   */
+  readonly oidcIssuerUrl?: string;
+}
+
+/**
+ * Authentication in front of the IDE. Either way the IDE listens on loopback only, behind
+ * nginx with TLS.
+ */
+export class WorkspaceAuth {
+  /**
+   * A random 32-character connection token in the cloud's secret store, read by the machine
+   * at boot into a file on tmpfs (`ide.connectionTokenFile`). The outputs give the command
+   * that prints it.
+   */
+  public static connectionToken(): WorkspaceAuth {
+    return new WorkspaceAuth(AuthMode.CONNECTION_TOKEN, undefined);
+  }
+
+  /** oauth2-proxy with the given provider and allow-list. */
+  public static sso(options: SsoOptions): WorkspaceAuth {
+    return new WorkspaceAuth(AuthMode.SSO, {
+      ...options,
+      allowedEmails: options.allowedEmails ? [...options.allowedEmails] : undefined,
+      allowedDomains: options.allowedDomains ? [...options.allowedDomains] : undefined,
+    });
+  }
+
+  private constructor(
+    /** The authentication mode. */
+    public readonly mode: AuthMode,
+    /** SSO settings, for `AuthMode.SSO`. */
+    public readonly ssoOptions: SsoOptions | undefined,
+  ) {}
+}

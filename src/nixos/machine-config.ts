@@ -1,0 +1,115 @@
+import { Fn, Token } from 'cdktf';
+import { NixpkgsPin } from '../core/versions';
+
+/** Where the machine's secret files are written (tmpfs). @internal */
+export const SECRETS_DIR = '/run/ml-workspace/secrets';
+
+/** The instance-metadata key the NixOS bootstrap reads. @internal */
+export const METADATA_KEY = 'ml-workspace-config';
+
+/** A secret the machine fetches at boot from the cloud's secret store. @internal */
+export interface MachineSecret {
+  /** gcp: `projects/<p>/secrets/<s>`; aws: an ARN; azure: a Key Vault secret URL. */
+  readonly source: string;
+  readonly owner: string;
+  readonly group?: string;
+}
+
+/** Everything the per-machine NixOS configuration needs, cloud-neutral. @internal */
+export interface MachineSpec {
+  readonly hostName: string;
+  readonly domain: string;
+  readonly user: string;
+  readonly gpu: boolean;
+  /** Block device of the persistent home disk, e.g. `/dev/disk/by-id/google-home`. */
+  readonly homeDevice: string;
+  readonly acmeEmail?: string;
+  readonly oauth2Proxy?: {
+    readonly provider: string;
+    readonly clientId: string;
+    readonly oidcIssuerUrl?: string;
+    readonly allowedEmails: string[];
+    readonly allowedEmailDomains: string[];
+  };
+  readonly secretsProvider: 'gcp' | 'aws' | 'azure';
+  readonly secrets: Record<string, MachineSecret>;
+  readonly nixpkgs: NixpkgsPin;
+}
+
+/** The names of the secret files the configuration refers to. @internal */
+export const SecretName = {
+  CONNECTION_TOKEN: 'connection-token',
+  TLS_CERT: 'tls-cert',
+  TLS_KEY: 'tls-key',
+  OAUTH2_CLIENT_SECRET: 'oauth2-client-secret',
+  OAUTH2_COOKIE_SECRET: 'oauth2-cookie-secret',
+} as const;
+
+/**
+ * Renders the per-machine document the NixOS bootstrap (`nix/modules/bootstrap.nix`) applies:
+ * schema version, the nixpkgs pin, and NixOS option values under `mlWorkspace.*`. Every key
+ * under `config` is a declared NixOS option (a test checks this against `nix/modules`).
+ *
+ * @internal
+ */
+export function machineDocument(spec: MachineSpec): Record<string, any> {
+  const has = (name: string) => name in spec.secrets;
+  const sso = spec.oauth2Proxy;
+  const workspace: Record<string, any> = {
+    enable: true,
+    domain: spec.domain,
+    user: spec.user,
+    gpu: { enable: spec.gpu },
+    home: { device: spec.homeDevice },
+    ide: has(SecretName.CONNECTION_TOKEN)
+      ? { connectionTokenFile: `${SECRETS_DIR}/${SecretName.CONNECTION_TOKEN}` }
+      : {},
+    tls: spec.acmeEmail
+      ? { acme: { enable: true, email: spec.acmeEmail } }
+      : { acme: { enable: false }, certificateFile: `${SECRETS_DIR}/${SecretName.TLS_CERT}`, keyFile: `${SECRETS_DIR}/${SecretName.TLS_KEY}` },
+  };
+  if (sso) {
+    workspace.oauth2Proxy = {
+      enable: true,
+      provider: sso.provider,
+      clientId: sso.clientId,
+      clientSecretFile: `${SECRETS_DIR}/${SecretName.OAUTH2_CLIENT_SECRET}`,
+      cookieSecretFile: `${SECRETS_DIR}/${SecretName.OAUTH2_COOKIE_SECRET}`,
+      ...(sso.oidcIssuerUrl ? { oidcIssuerUrl: sso.oidcIssuerUrl } : {}),
+      allowedEmails: sso.allowedEmails,
+      allowedEmailDomains: sso.allowedEmailDomains,
+    };
+  }
+  const config: Record<string, any> = {
+    networking: { hostName: spec.hostName },
+    mlWorkspace: {
+      workspace,
+      secrets: {
+        enable: true,
+        provider: spec.secretsProvider,
+        secrets: Object.fromEntries(
+          Object.entries(spec.secrets)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, s]) => [name, { source: s.source, owner: s.owner, group: s.group ?? s.owner }]),
+        ),
+      },
+    },
+  };
+  return {
+    schemaVersion: 1,
+    nixpkgs: { owner: spec.nixpkgs.owner, repo: spec.nixpkgs.repo, rev: spec.nixpkgs.rev, narHash: spec.nixpkgs.narHash },
+    config,
+  };
+}
+
+/**
+ * The document as a metadata value: plain JSON when every value is known at synth time;
+ * otherwise a Terraform `jsonencode(...)`, so values known only at apply time (a generated DNS
+ * name, a certificate) are escaped correctly.
+ *
+ * @internal
+ */
+export function renderMachineDocument(doc: Record<string, any>): string {
+  const json = JSON.stringify(doc);
+  return Token.isUnresolved(json) ? Fn.jsonencode(doc) : json;
+}

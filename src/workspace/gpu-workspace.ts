@@ -1,0 +1,230 @@
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { BuiltWorkspace, buildGcpWorkspace } from '../clouds/gcp/gcp-workspace';
+import { GcpWorkspaceResources } from '../clouds/gcp/resources';
+import { AccessMode, WorkspaceAccess } from '../core/access';
+import { AuthMode, WorkspaceAuth } from '../core/auth';
+import { Cloud, CloudTarget } from '../core/cloud-target';
+import { WorkspaceDns } from '../core/dns';
+import { Gpu } from '../core/gpu';
+import { WorkspaceSize } from '../core/size';
+import { TlsMode, WorkspaceTls } from '../core/tls';
+import { NixpkgsPin } from '../core/versions';
+import { WorkspaceSpec } from './spec';
+import { validateGcpTarget, validateWorkspace } from './validate';
+
+/** Properties of a {@link GpuWorkspace}. */
+export interface GpuWorkspaceProps {
+  /** The cloud and placement, e.g. `CloudTarget.gcp({ project, region, zone })`. */
+  readonly target: CloudTarget;
+  /**
+   * The owner's email. It becomes the `owner` label, the default SSO allow-list and the
+   * default Let's Encrypt contact.
+   */
+  readonly owner: string;
+  /**
+   * The workspace's name: the VM's name and the prefix of every resource it creates.
+   * 1–24 characters, lowercase letters, digits and hyphens, starting with a letter.
+   * @default - the construct id
+   */
+  readonly workspaceName?: string;
+  /**
+   * The size preset; with a GPU it also sets how many GPUs.
+   * @default WorkspaceSize.SMALL
+   */
+  readonly size?: WorkspaceSize;
+  /**
+   * The GPU model.
+   * @default - no GPU
+   */
+  readonly gpu?: Gpu;
+  /**
+   * Network access.
+   * @default WorkspaceAccess.private()
+   */
+  readonly access?: WorkspaceAccess;
+  /**
+   * TLS certificate source.
+   * @default - `WorkspaceTls.letsEncrypt()` with the owner's email in public mode,
+   * `WorkspaceTls.selfSigned()` in private mode
+   */
+  readonly tls?: WorkspaceTls;
+  /**
+   * Authentication in front of the IDE.
+   * @default WorkspaceAuth.connectionToken()
+   */
+  readonly auth?: WorkspaceAuth;
+  /**
+   * DNS name.
+   * @default - `WorkspaceDns.cloudEndpoints()` on GCP in public mode, `WorkspaceDns.none()` in
+   * private mode
+   */
+  readonly dns?: WorkspaceDns;
+  /**
+   * Run on Spot capacity (much cheaper, may be stopped by the cloud at any time; the disk, IP
+   * and name survive).
+   * @default false
+   */
+  readonly spot?: boolean;
+  /**
+   * Whether the VM should be running. `false` stops it and keeps the home disk, boot disk, IP
+   * and DNS name; compute billing stops.
+   * @default true
+   */
+  readonly running?: boolean;
+  /**
+   * Size of the persistent home disk, 10–65536 GiB.
+   * @default 200
+   */
+  readonly homeDiskSizeGiB?: number;
+  /**
+   * Size of the boot disk (the Nix store lives there; CUDA closures are large), 50–65536 GiB.
+   * @default 100
+   */
+  readonly bootDiskSizeGiB?: number;
+  /**
+   * How long daily home-disk snapshots are kept, 1–3650 days.
+   * @default 14
+   */
+  readonly snapshotRetentionDays?: number;
+  /**
+   * The `cost-center` label value.
+   * @default 'unassigned'
+   */
+  readonly costCenter?: string;
+  /**
+   * Extra labels for every billable resource. Keys and values follow GCP's label rules
+   * (lowercase letters, digits, `_` and `-`, at most 63 characters); the library's own keys
+   * (`ml-workspace`, `workspace`, `owner`, `cost-center`) cannot be overridden.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * The nixpkgs revision the machine is built from.
+   * @default NixpkgsPin.DEFAULT
+   */
+  readonly nixpkgs?: NixpkgsPin;
+}
+
+/**
+ * One cloud VM running NixOS with a browser VS Code (openvscode-server) behind nginx with TLS
+ * and real authentication, optionally with NVIDIA GPUs, a stable DNS name and a persistent home
+ * disk that survives stopping and re-creating the VM.
+ *
+ * ```ts
+ * new GpuWorkspace(this, 'alice', {
+ *   target: CloudTarget.gcp({ project: 'ml-prod', region: 'europe-west4', zone: 'europe-west4-a' }),
+ *   owner: 'alice@example.com',
+ *   gpu: Gpu.NVIDIA_L4,
+ *   access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
+ * });
+ * ```
+ */
+export class GpuWorkspace extends Construct {
+  /** The workspace's name (prefix of every resource name). */
+  public readonly workspaceName: string;
+  /** The IDE's URL (`https://localhost:8443/` through the tunnel in private mode). */
+  public readonly url: string;
+  /** The static public IP in public mode, the internal IP in private mode. */
+  public readonly ipAddress: string;
+  /** The DNS name the certificate is issued for. */
+  public readonly hostName: string;
+  /** The VM's name. */
+  public readonly instanceName: string;
+  /** The shell command that gets a person into the IDE. */
+  public readonly signInCommand: string;
+  /** The Google Cloud resources, when the target is GCP. */
+  public readonly gcp?: GcpWorkspaceResources;
+  /** The workspace's settings with every default filled in. @internal */
+  public readonly _spec: WorkspaceSpec;
+
+  constructor(scope: Construct, id: string, props: GpuWorkspaceProps) {
+    super(scope, id);
+    this._spec = resolveSpec(this, props);
+    const twin = TerraformStack.of(this)
+      .node.findAll()
+      .find((c) => c !== this && c instanceof GpuWorkspace && c._spec.name === this._spec.name);
+    if (twin) {
+      throw new Error(
+        `GpuWorkspace '${id}': workspaceName '${this._spec.name}' is already used by '${twin.node.path}' in this stack; give each workspace its own workspaceName`,
+      );
+    }
+
+    let built: BuiltWorkspace;
+    switch (props.target.cloud) {
+      case Cloud.GCP: {
+        const target = props.target.gcpOptions!;
+        validateGcpTarget(this, this._spec, target);
+        built = buildGcpWorkspace(this, this._spec, target);
+        this.gcp = built.resources;
+        this.node.defaultChild = built.resources.instance;
+        break;
+      }
+      default:
+        throw new Error(`GpuWorkspace '${id}': target ${props.target.cloud} is not supported yet; use CloudTarget.gcp(...)`);
+    }
+
+    this.workspaceName = this._spec.name;
+    this.url = built.url;
+    this.ipAddress = built.ipAddress;
+    this.hostName = built.hostName;
+    this.instanceName = built.instanceName;
+    this.signInCommand = built.signIn;
+
+    // Output names are `<workspace>_<what>`: readable in `cdktf output`, unique per stack
+    // because workspace names are (checked above).
+    const output = (what: string, value: string, description: string) =>
+      new TerraformOutput(this, what, { value, description }).overrideLogicalId(`${this.workspaceName}_${what}`);
+    output('url', this.url, `IDE URL of workspace ${this.workspaceName}`);
+    output('ip_address', this.ipAddress, 'Workspace IP address');
+    output('instance_name', this.instanceName, 'Workspace VM name');
+    output('sign_in', this.signInCommand, 'How to get into the IDE');
+  }
+}
+
+/** Fills in defaults and validates; throws the library's validation errors. */
+function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec {
+  const access = props.access ?? WorkspaceAccess.private();
+  const isPublic = access.mode === AccessMode.PUBLIC;
+  const tls = props.tls ?? (isPublic ? WorkspaceTls.letsEncrypt() : WorkspaceTls.selfSigned());
+  const auth = props.auth ?? WorkspaceAuth.connectionToken();
+  const dns =
+    props.dns ?? (isPublic && props.target.cloud === Cloud.GCP ? WorkspaceDns.cloudEndpoints() : WorkspaceDns.none());
+  const sso = auth.ssoOptions;
+  const spec: WorkspaceSpec = {
+    name: props.workspaceName ?? scope.node.id,
+    owner: props.owner,
+    size: props.size ?? WorkspaceSize.SMALL,
+    gpu: props.gpu,
+    access: { mode: access.mode, allowedCidrs: access.allowedCidrs },
+    tls: {
+      mode: tls.mode,
+      email: tls.mode === TlsMode.LETS_ENCRYPT ? tls.email ?? props.owner : undefined,
+      validityHours: tls.validityHours,
+      caCertificatePem: tls.caCertificatePem,
+      caPrivateKeyPem: tls.caPrivateKeyPem,
+    },
+    auth: {
+      mode: auth.mode,
+      sso:
+        auth.mode === AuthMode.SSO && sso
+          ? {
+            ...sso,
+            allowedEmails:
+              sso.allowedEmails ?? ((sso.allowedDomains ?? []).length === 0 ? [props.owner] : []),
+            allowedDomains: sso.allowedDomains ?? [],
+          }
+          : undefined,
+    },
+    dns: { mode: dns.mode, zone: dns.zoneOptions },
+    spot: props.spot ?? false,
+    running: props.running ?? true,
+    homeDiskSizeGiB: props.homeDiskSizeGiB ?? 200,
+    bootDiskSizeGiB: props.bootDiskSizeGiB ?? 100,
+    snapshotRetentionDays: props.snapshotRetentionDays ?? 14,
+    labels: {},
+    nixpkgs: props.nixpkgs ?? NixpkgsPin.DEFAULT,
+    user: 'workspace',
+  };
+  return validateWorkspace(scope, spec, props.labels ?? {}, props.costCenter ?? 'unassigned');
+}

@@ -1,0 +1,40 @@
+import { AccessMode } from '../core/access';
+import { AuthMode, SsoOptions } from '../core/auth';
+import { DnsMode, DnsZoneOptions } from '../core/dns';
+import { Gpu } from '../core/gpu';
+import { WorkspaceSize } from '../core/size';
+import { TlsMode } from '../core/tls';
+import { NixpkgsPin } from '../core/versions';
+
+/**
+ * A workspace with every default filled in and every value validated: what a cloud builder
+ * turns into resources.
+ *
+ * @internal
+ */
+export interface WorkspaceSpec {
+  readonly name: string;
+  readonly owner: string;
+  readonly size: WorkspaceSize;
+  readonly gpu?: Gpu;
+  readonly access: { readonly mode: AccessMode; readonly allowedCidrs: string[] };
+  readonly tls: {
+    readonly mode: TlsMode;
+    readonly email?: string;
+    readonly validityHours: number;
+    readonly caCertificatePem?: string;
+    readonly caPrivateKeyPem?: string;
+  };
+  readonly auth: { readonly mode: AuthMode; readonly sso?: SsoOptions & { allowedEmails: string[]; allowedDomains: string[] } };
+  readonly dns: { readonly mode: DnsMode; readonly zone?: DnsZoneOptions };
+  readonly spot: boolean;
+  readonly running: boolean;
+  readonly homeDiskSizeGiB: number;
+  readonly bootDiskSizeGiB: number;
+  readonly snapshotRetentionDays: number;
+  /** Final labels: user labels plus the library's own. */
+  readonly labels: Record<string, string>;
+  readonly nixpkgs: NixpkgsPin;
+  /** The Unix user that runs the IDE and owns /home on the persistent disk. */
+  readonly user: string;
+}

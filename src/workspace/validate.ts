@@ -1,0 +1,286 @@
+import * as ipaddr from 'ipaddr.js';
+import { Construct } from 'constructs';
+import { gcpGpus, gcpMachine, gcpSmallestOnDemandSize } from '../clouds/gcp/machine-types';
+import { AccessMode } from '../core/access';
+import { AuthMode, SsoProvider } from '../core/auth';
+import { GcpTargetOptions } from '../core/cloud-target';
+import { DnsMode } from '../core/dns';
+import { DOMAIN, EMAIL } from '../core/email';
+import { GCP_LABEL_KEY, GCP_LABEL_VALUE, GCP_MAX_LABELS, toLabelValue } from '../core/label-rules';
+import { LabelKey } from '../core/labels';
+import { TlsMode } from '../core/tls';
+import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validation';
+import { WorkspaceSpec } from './spec';
+
+const KIND = 'GpuWorkspace';
+const MAX_NAME = 24;
+
+/**
+ * Checks a CIDR range: parses as IPv4 or IPv6 and has no host bits set.
+ * Returns a problem description, or undefined when the range is fine.
+ *
+ * @internal
+ */
+export function cidrProblem(cidr: string): string | undefined {
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(cidr);
+  } catch {
+    return "is not a CIDR range; write it like '203.0.113.0/24' or '2001:db8::/48'";
+  }
+  const [addr, bits] = parsed;
+  const network =
+    addr.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()
+      : ipaddr.IPv6.networkAddressFromCIDR(cidr).toString();
+  if (network !== addr.toString()) {
+    return `has host bits set; use '${network}/${bits}'`;
+  }
+  return undefined;
+}
+
+function integerIn(scope: Construct, prop: string, value: number, min: number, max: number): void {
+  if (!isKnown(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalid(scope, KIND, prop, value, `must be a whole number from ${min} to ${max}`);
+  }
+}
+
+/**
+ * Validates a filled-in spec and returns it with the final label set.
+ *
+ * @internal
+ */
+export function validateWorkspace(
+  scope: Construct,
+  spec: WorkspaceSpec,
+  userLabels: Record<string, string>,
+  costCenter: string,
+): WorkspaceSpec {
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+
+  if (typeof spec.name !== 'string' || spec.name.length > MAX_NAME || !RFC1035.test(spec.name)) {
+    throw fail(
+      'workspaceName',
+      spec.name,
+      `is not a valid workspace name; use 1-${MAX_NAME} lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set workspaceName when the construct id does not qualify)`,
+    );
+  }
+  if (isKnown(spec.owner) && (typeof spec.owner !== 'string' || !EMAIL.test(spec.owner))) {
+    throw fail('owner', spec.owner, "is not an email address; give the owner's email, e.g. 'alice@example.com'");
+  }
+
+  // access
+  if (spec.access.mode === AccessMode.PUBLIC) {
+    if (spec.access.allowedCidrs.length === 0) {
+      throw fail(
+        'access.allowedCidrs',
+        spec.access.allowedCidrs,
+        "is empty; list the ranges allowed to reach HTTPS, e.g. ['203.0.113.0/24'], or use WorkspaceAccess.private()",
+      );
+    }
+    for (const cidr of spec.access.allowedCidrs) {
+      if (!isKnown(cidr)) continue;
+      const problem = typeof cidr === 'string' ? cidrProblem(cidr) : 'is not a string';
+      if (problem) throw fail('access.allowedCidrs', cidr, problem);
+    }
+  }
+
+  // sizes
+  integerIn(scope, 'homeDiskSizeGiB', spec.homeDiskSizeGiB, 10, 65536);
+  integerIn(scope, 'bootDiskSizeGiB', spec.bootDiskSizeGiB, 50, 65536);
+  integerIn(scope, 'snapshotRetentionDays', spec.snapshotRetentionDays, 1, 3650);
+
+  // TLS
+  const tls = spec.tls;
+  if (tls.mode === TlsMode.LETS_ENCRYPT) {
+    if (spec.access.mode === AccessMode.PRIVATE) {
+      throw fail(
+        'tls',
+        "WorkspaceTls.letsEncrypt()",
+        'cannot work with private access (the CA must reach the machine over the internet); use WorkspaceTls.selfSigned() or WorkspaceTls.privateCa(...)',
+      );
+    }
+    if (spec.dns.mode === DnsMode.NONE) {
+      throw fail(
+        'tls',
+        "WorkspaceTls.letsEncrypt()",
+        'needs a DNS name; use WorkspaceDns.cloudEndpoints() or WorkspaceDns.zone(...), or WorkspaceTls.selfSigned()',
+      );
+    }
+    if (isKnown(tls.email) && !EMAIL.test(tls.email ?? '')) {
+      throw fail('tls.email', tls.email, "is not an email address; e.g. 'ops@example.com'");
+    }
+  } else {
+    const [min, max] = [24, 87600];
+    integerIn(scope, 'tls.validityHours', tls.validityHours, min, max);
+  }
+  if (tls.mode === TlsMode.PRIVATE_CA) {
+    if (isKnown(tls.caPrivateKeyPem)) {
+      throw fail(
+        'tls.caPrivateKeyPem',
+        '<literal PEM>',
+        'is a literal and would be written in clear text into the synthesized configuration; pass a sensitive TerraformVariable or a secret data source',
+      );
+    }
+    if (isKnown(tls.caCertificatePem) && !/-----BEGIN CERTIFICATE-----/.test(tls.caCertificatePem ?? '')) {
+      throw fail('tls.caCertificatePem', tls.caCertificatePem, 'is not a PEM certificate; it must contain -----BEGIN CERTIFICATE-----');
+    }
+  }
+
+  // authentication
+  const sso = spec.auth.sso;
+  if (spec.auth.mode === AuthMode.SSO && sso) {
+    if (!Object.values(SsoProvider).includes(sso.provider)) {
+      throw fail('auth.provider', sso.provider, `is not supported; use one of ${Object.values(SsoProvider).join(', ')}`);
+    }
+    if (isKnown(sso.clientId) && (typeof sso.clientId !== 'string' || sso.clientId.trim() === '')) {
+      throw fail('auth.clientId', sso.clientId, 'is empty; give the OAuth client id registered with the provider');
+    }
+    if (isKnown(sso.clientSecretName) && !/^[A-Za-z0-9_-]{1,255}$/.test(sso.clientSecretName ?? '')) {
+      throw fail(
+        'auth.clientSecretName',
+        sso.clientSecretName,
+        'is not a secret id; give the id of the existing secret holding the OAuth client secret (letters, digits, _ and -)',
+      );
+    }
+    for (const email of sso.allowedEmails) {
+      if (isKnown(email) && !EMAIL.test(email)) throw fail('auth.allowedEmails', email, "is not an email address; e.g. 'bob@example.com'");
+    }
+    for (const domain of sso.allowedDomains) {
+      if (isKnown(domain) && !DOMAIN.test(domain)) throw fail('auth.allowedDomains', domain, "is not a domain; e.g. 'example.com'");
+    }
+    if (sso.allowedEmails.length === 0 && sso.allowedDomains.length === 0) {
+      throw fail('auth.allowedEmails', [], 'and auth.allowedDomains are both empty; list who may sign in (every account would otherwise be allowed)');
+    }
+    if (sso.provider === SsoProvider.OIDC && !(sso.oidcIssuerUrl ?? '').startsWith('https://') && isKnown(sso.oidcIssuerUrl)) {
+      throw fail('auth.oidcIssuerUrl', sso.oidcIssuerUrl, "is required for SsoProvider.OIDC and must be an https URL, e.g. 'https://login.example.com/'");
+    }
+  }
+
+  // DNS
+  if (spec.dns.mode === DnsMode.ZONE) {
+    const zone = spec.dns.zone!;
+    if (isKnown(zone.recordName) && !isFqdn(zone.recordName)) {
+      throw fail('dns.recordName', zone.recordName, "is not a fully qualified DNS name; e.g. 'alice.ml.example.com'");
+    }
+    if (isKnown(zone.zoneName) && !RFC1035.test(zone.zoneName ?? '')) {
+      throw fail('dns.zoneName', zone.zoneName, 'is not a zone name; give the managed zone name (lowercase letters, digits, hyphens)');
+    }
+    if (zone.ttlSeconds !== undefined) integerIn(scope, 'dns.ttlSeconds', zone.ttlSeconds, 30, 86400);
+  }
+  if (spec.dns.mode === DnsMode.CLOUD_ENDPOINTS && spec.access.mode === AccessMode.PRIVATE) {
+    throw fail(
+      'dns',
+      'WorkspaceDns.cloudEndpoints()',
+      'publishes a public name and needs public access; use WorkspaceDns.zone(...) with a private zone or WorkspaceDns.none()',
+    );
+  }
+
+  // nixpkgs pin
+  if (isKnown(spec.nixpkgs.rev) && !GIT_REV.test(spec.nixpkgs.rev)) {
+    throw fail('nixpkgs.rev', spec.nixpkgs.rev, 'is not a full 40-character commit id; pin a commit, never a branch or tag');
+  }
+  if (isKnown(spec.nixpkgs.narHash) && !SRI_SHA256.test(spec.nixpkgs.narHash)) {
+    throw fail('nixpkgs.narHash', spec.nixpkgs.narHash, "is not an SRI sha256 hash; e.g. 'sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q='");
+  }
+
+  return { ...spec, labels: workspaceLabels(scope, spec, userLabels, costCenter) };
+}
+
+function isFqdn(name: string): boolean {
+  return DOMAIN.test(name.replace(/\.$/, '').toLowerCase()) && name === name.toLowerCase();
+}
+
+function workspaceLabels(
+  scope: Construct,
+  spec: WorkspaceSpec,
+  userLabels: Record<string, string>,
+  costCenter: string,
+): Record<string, string> {
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+  if (isKnown(costCenter) && (costCenter === '' || !GCP_LABEL_VALUE.test(costCenter))) {
+    throw fail('costCenter', costCenter, "is not a valid label value; use 1-63 lowercase letters, digits, '_' or '-', e.g. 'ml-research'");
+  }
+  const own: Record<string, string> = {
+    [LabelKey.ML_WORKSPACE]: 'true',
+    [LabelKey.WORKSPACE]: spec.name,
+    [LabelKey.OWNER]: isKnown(spec.owner) ? toLabelValue(spec.owner) : spec.owner,
+    [LabelKey.COST_CENTER]: costCenter,
+  };
+  const reserved = Object.keys(own);
+  const entries = Object.entries(userLabels);
+  if (entries.length + reserved.length > GCP_MAX_LABELS) {
+    throw fail('labels', `${entries.length} labels`, `are too many; at most ${GCP_MAX_LABELS - reserved.length} user labels fit beside the library's ${reserved.length}`);
+  }
+  for (const [key, value] of entries) {
+    if (reserved.includes(key)) {
+      throw fail('labels', key, `is set by the library; remove it (use costCenter for 'cost-center', owner for 'owner')`);
+    }
+    if (!GCP_LABEL_KEY.test(key)) {
+      throw fail('labels', key, "is not a valid label key; use 1-63 lowercase letters, digits, '_' or '-', starting with a letter");
+    }
+    if (isKnown(value) && (typeof value !== 'string' || !GCP_LABEL_VALUE.test(value))) {
+      throw fail(`labels.${key}`, value, "is not a valid label value; use at most 63 lowercase letters, digits, '_' or '-'");
+    }
+  }
+  const sorted = Object.fromEntries([...entries, ...Object.entries(own)].sort(([a], [b]) => a.localeCompare(b)));
+  return sorted;
+}
+
+/**
+ * Checks the GCP placement and the size/GPU combination.
+ *
+ * @internal
+ */
+export function validateGcpTarget(scope: Construct, spec: WorkspaceSpec, target: GcpTargetOptions): void {
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+  if (isKnown(target.project) && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(target.project ?? '')) {
+    throw fail('target.project', target.project, 'is not a GCP project id; use the 6-30 character id (lowercase letters, digits, hyphens), not the display name or number');
+  }
+  if (isKnown(target.region) && !/^[a-z]+-[a-z]+[0-9]+$/.test(target.region ?? '')) {
+    throw fail('target.region', target.region, "is not a GCP region; e.g. 'europe-west4'");
+  }
+  if (isKnown(target.zone) && isKnown(target.region) && !new RegExp(`^${target.region}-[a-z]$`).test(target.zone ?? '')) {
+    throw fail('target.zone', target.zone, `is not a zone of region '${target.region}'; e.g. '${target.region}-a'`);
+  }
+  if (target.network && !target.subnetwork) {
+    throw fail('target.subnetwork', undefined, 'is required when target.network is given; name the subnetwork in the region to use');
+  }
+  if (target.subnetwork && !target.network) {
+    throw fail('target.network', undefined, 'is required when target.subnetwork is given; name its VPC network');
+  }
+  if (target.subnetCidr !== undefined && isKnown(target.subnetCidr)) {
+    const problem = cidrProblem(target.subnetCidr);
+    if (problem) throw fail('target.subnetCidr', target.subnetCidr, problem);
+  }
+  if (
+    target.kmsKeyName !== undefined &&
+    isKnown(target.kmsKeyName) &&
+    !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(target.kmsKeyName)
+  ) {
+    throw fail('target.kmsKeyName', target.kmsKeyName, "is not a Cloud KMS key name; use 'projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>'");
+  }
+
+  const gpu = spec.gpu;
+  if (!gpu) return;
+  if (!gpu.inCatalog) {
+    if (!target.machineType) {
+      throw fail('gpu', gpu.name, 'is not in the catalog; set target.machineType to a machine type that takes it, or use a catalog GPU such as Gpu.NVIDIA_L4');
+    }
+    return;
+  }
+  const machine = gcpMachine(spec.size, gpu);
+  if (!machine) {
+    const offered = gcpGpus().map((g) => g.toString()).join(', ');
+    throw fail('gpu', gpu.toString(), `is not offered on GCP; use one of ${offered} (Gpu.NVIDIA_L4 is the closest to A10-class cards)`);
+  }
+  if (machine.spotOnly && !spec.spot && !target.machineType) {
+    const size = gcpSmallestOnDemandSize(gpu);
+    throw fail(
+      'gpu',
+      gpu.toString(),
+      `in size ${spec.size} (${machine.machineType}) is offered on GCP only as Spot; set spot: true or use size ${size}`,
+    );
+  }
+}

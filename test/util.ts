@@ -1,0 +1,65 @@
+import { App, TerraformStack, Testing } from 'cdktf';
+import { CloudTarget, GcpTargetOptions, GpuWorkspace, GpuWorkspaceProps } from '../src';
+
+export const GCP: GcpTargetOptions = { project: 'ml-prod-123', region: 'europe-west4', zone: 'europe-west4-a' };
+
+export interface Synthesized {
+  readonly json: any;
+  readonly stack: TerraformStack;
+  readonly workspace: GpuWorkspace;
+  /** The resources of a type, by Terraform name. */
+  of(type: string): Record<string, any>;
+  /** The one resource of a type (fails when there is not exactly one). */
+  one(type: string): any;
+}
+
+export function synthStack(build: (stack: TerraformStack) => GpuWorkspace): Synthesized {
+  const app: App = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  const workspace = build(stack);
+  const json = JSON.parse(Testing.synth(stack, true));
+  const of = (type: string) => json.resource?.[type] ?? {};
+  return {
+    json,
+    stack,
+    workspace,
+    of,
+    one(type: string) {
+      const all = Object.values(of(type));
+      if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+      return all[0];
+    },
+  };
+}
+
+/** A GCP workspace named `alice` with the given props over a minimal valid set. */
+export function gcpWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: Partial<GcpTargetOptions> = {}): Synthesized {
+  return synthStack(
+    (stack) =>
+      new GpuWorkspace(stack, 'alice', {
+        target: CloudTarget.gcp({ ...GCP, ...target }),
+        owner: 'alice@example.com',
+        ...props,
+      }),
+  );
+}
+
+/** Builds (without synthesizing) and returns the error message, for validation tests. */
+export function buildError(props: Partial<GpuWorkspaceProps> = {}, target: Partial<GcpTargetOptions> = {}, id = 'alice'): string {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  try {
+    new GpuWorkspace(stack, id, {
+      target: CloudTarget.gcp({ ...GCP, ...target }),
+      owner: 'alice@example.com',
+      ...props,
+    });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the construct to throw');
+}
+
+/** The machine document from the instance metadata, parsed (plain-JSON case). */
+export function machineDoc(instance: any): any {
+  return JSON.parse(instance.metadata['ml-workspace-config']);
+}
