@@ -67,6 +67,9 @@ const project = new cdktf.ConstructLibraryCdktf({
   },
 
   jestOptions: {
+    // jest 30 pulls native resolver and watcher bindings for every platform; a lockfile written
+    // on one machine then lacks the others and `npm ci` fails elsewhere. jest 29 has none.
+    jestVersion: '^29',
     // Snapshots are a guard against resource-address churn: `npm test` compares, never rewrites.
     // `npx projen test:update` rewrites them on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,

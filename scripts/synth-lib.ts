@@ -16,15 +16,19 @@ export function typescriptExamples(): string[] {
  * Runs an example's main.ts in this process, exactly as `cdktf synth` would run it, writing to
  * `outdir`. Returns the synthesized stacks by name.
  */
-export function synthExample(name: string, outdir: string): Record<string, any> {
+export function synthExample(
+  name: string,
+  outdir: string,
+  isolate: (load: () => void) => void = (load) => load(),
+): Record<string, any> {
   const main = path.join(EXAMPLES_DIR, name, 'main.ts');
   const previous = process.env.CDKTF_OUTDIR;
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   process.env.CDKTF_OUTDIR = outdir;
   try {
-    // A fresh module registry per run, so each synth builds a new App.
-    const isolate: (fn: () => void) => void = (globalThis as any).jest?.isolateModules ?? ((fn) => fn());
+    // A fresh module per run, so each synth builds a new App (under jest, pass
+    // jest.isolateModules: jest keeps its own module registry).
     isolate(() => {
       delete require.cache[require.resolve(main)];
       require(main);

@@ -19,7 +19,7 @@ import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-ma
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { Password } from '@cdktf/provider-random/lib/password';
-import { ITerraformDependable, TerraformStack } from 'cdktf';
+import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode } from '../../core/access';
 import { AuthMode } from '../../core/auth';
@@ -53,11 +53,13 @@ export interface BuiltWorkspace {
  * disabled on destroy (other workloads in the project may use it).
  */
 function projectService(scope: Construct, project: string, service: string): ProjectService {
-  const stack = TerraformStack.of(scope);
-  const id = `ml-workspace-api-${project}-${service}`;
+  // A project known only at apply time cannot key a shared construct: keep it per workspace.
+  const shared = !Token.isUnresolved(project);
+  const owner = shared ? TerraformStack.of(scope) : scope;
+  const id = shared ? `ml-workspace-api-${project}-${service}` : `Api-${service}`;
   return (
-    (stack.node.tryFindChild(id) as ProjectService | undefined) ??
-    new ProjectService(stack, id, { project, service, disableOnDestroy: false, disableDependentServices: false })
+    (owner.node.tryFindChild(id) as ProjectService | undefined) ??
+    new ProjectService(owner, id, { project, service, disableOnDestroy: false, disableDependentServices: false })
   );
 }
 

@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { resourceCounts, synthExample as synthWith, typescriptExamples } from '../../scripts/synth-lib';
+
+const synthExample = (name: string, outdir: string) => synthWith(name, outdir, (load) => jest.isolateModules(load));
+
+const examples = typescriptExamples();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-examples-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function stackFile(outdir: string, stack: string): string {
+  return fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+}
+
+test('there are examples to check', () => {
+  expect(examples).toContain('gcp-workspace');
+});
+
+describe.each(examples)('examples/%s', (example) => {
+  const first = path.join(tmp, `${example}-1`);
+  const second = path.join(tmp, `${example}-2`);
+  const stacks = synthExample(example, first);
+  synthExample(example, second);
+
+  test.each(Object.keys(stacks))('stack %s synthesizes twice to byte-identical JSON', (stack) => {
+    expect(stackFile(second, stack)).toBe(stackFile(first, stack));
+  });
+
+  test.each(Object.keys(stacks))('stack %s matches its snapshot (guards resource addresses)', (stack) => {
+    const json = stacks[stack];
+    // The cdktf metadata and the local state path (absolute, from the working directory) are
+    // not part of what we guard.
+    delete json['//'];
+    if (json.terraform?.backend?.local?.path) json.terraform.backend.local.path = '<cwd>/state';
+    expect(json).toMatchSnapshot();
+  });
+});
+
+describe('examples/gcp-workspace holds a complete GPU workspace', () => {
+  const stack = synthExample('gcp-workspace', path.join(tmp, 'gcp-check'))['gcp-workspace'];
+  const one = (type: string) => {
+    const all = Object.values<any>(stack.resource[type] ?? {});
+    expect(all).toHaveLength(1);
+    return all[0];
+  };
+
+  test('resource counts by type', () => {
+    expect(Object.fromEntries(resourceCounts(stack))).toEqual({
+      google_compute_address: 1,
+      google_compute_disk: 1,
+      google_compute_disk_resource_policy_attachment: 1,
+      google_compute_firewall: 3,
+      google_compute_instance: 1,
+      google_compute_network: 1,
+      google_compute_resource_policy: 1,
+      google_compute_subnetwork: 1,
+      google_endpoints_service: 1,
+      google_project_iam_member: 2,
+      google_project_service: 5,
+      google_secret_manager_secret: 1,
+      google_secret_manager_secret_iam_member: 1,
+      google_secret_manager_secret_version: 1,
+      google_service_account: 1,
+      random_id: 1,
+      random_password: 1,
+    });
+  });
+
+  test('an L4 GPU VM that terminates on host maintenance, with a persistent home disk', () => {
+    const instance = one('google_compute_instance');
+    expect(instance.machine_type).toBe('g2-standard-8');
+    expect(instance.guest_accelerator).toEqual([{ type: 'nvidia-l4', count: 1 }]);
+    expect(instance.scheduling.on_host_maintenance).toBe('TERMINATE');
+    expect(one('google_compute_disk')).toMatchObject({ size: 500, lifecycle: { prevent_destroy: true } });
+    expect(instance.labels).toEqual({
+      'cost-center': 'ml-research',
+      'ml-workspace': 'true',
+      'owner': 'alice_example_com',
+      'team': 'vision',
+      'workspace': 'alice',
+    });
+  });
+
+  test('outputs the URL, IP, instance name and sign-in command', () => {
+    expect(Object.keys(stack.output).sort()).toEqual(['alice_instance_name', 'alice_ip_address', 'alice_sign_in', 'alice_url']);
+  });
+});
