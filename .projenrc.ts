@@ -108,6 +108,8 @@ project.addTask('nix:parse', {
   exec: 'bash scripts/nix-parse.sh',
 });
 
+// Type-check tests, examples and scripts too (ts-jest only transpiles).
+project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
 project.testTask.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 project.testTask.env('CHECKPOINT_DISABLE', '1');
 

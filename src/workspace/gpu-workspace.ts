@@ -10,7 +10,7 @@ import { Gpu } from '../core/gpu';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode, WorkspaceTls } from '../core/tls';
 import { NixpkgsPin } from '../core/versions';
-import { WorkspaceSpec } from './spec';
+import { WorkspaceSpec } from './workspace-spec';
 import { validateGcpTarget, validateWorkspace } from './validate';
 
 /** Properties of a {@link GpuWorkspace}. */

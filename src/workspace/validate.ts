@@ -10,7 +10,7 @@ import { GCP_LABEL_KEY, GCP_LABEL_VALUE, GCP_MAX_LABELS, toLabelValue } from '..
 import { LabelKey } from '../core/labels';
 import { TlsMode } from '../core/tls';
 import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validation';
-import { WorkspaceSpec } from './spec';
+import { WorkspaceSpec } from './workspace-spec';
 
 const KIND = 'GpuWorkspace';
 const MAX_NAME = 24;

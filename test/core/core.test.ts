@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Gpu, NixpkgsPin } from '../../src';
 import { toLabelValue } from '../../src/core/label-rules';
 import { cidrProblem } from '../../src/workspace/validate';
@@ -41,8 +43,7 @@ describe('CIDR ranges', () => {
 });
 
 test('the default nixpkgs pin is the one nix/flake.lock locks', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lock = require('../../nix/flake.lock');
+  const lock = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'nix', 'flake.lock'), 'utf8'));
   const locked = lock.nodes[lock.nodes[lock.root].inputs.nixpkgs].locked;
   expect({ owner: locked.owner, repo: locked.repo, rev: locked.rev, narHash: locked.narHash }).toEqual({
     owner: NixpkgsPin.DEFAULT.owner,

@@ -27,7 +27,7 @@ import { GcpTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
 import { TlsMode } from '../../core/tls';
 import { machineDocument, MachineSecret, METADATA_KEY, renderMachineDocument, SecretName } from '../../nixos/machine-config';
-import { WorkspaceSpec } from '../../workspace/spec';
+import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { makeCertificate } from '../common/tls';
 import { GcpWorkspaceResources } from './resources';

@@ -1,0 +1,45 @@
+{
+  description = "NixOS modules for cdktf-ml-workspace: openvscode-server behind nginx and TLS, oauth2-proxy SSO, NVIDIA GPUs, cloud secrets and a metadata-driven bootstrap";
+
+  # Pinned by commit (on nixos-25.11); flake.lock adds the NAR hash.
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/8fd9daa3db09ced9700431c5b7ad0e8ba199b575";
+
+  outputs =
+    { self, nixpkgs }:
+    let
+      system = "x86_64-linux";
+      pkgs = nixpkgs.legacyPackages.${system};
+    in
+    {
+      nixosModules = {
+        workspace = ./modules/workspace.nix;
+        secrets = ./modules/secrets.nix;
+        bootstrap = ./modules/bootstrap.nix;
+        default = {
+          imports = [
+            self.nixosModules.workspace
+            self.nixosModules.secrets
+          ];
+        };
+      };
+
+      # The GCE base image: plain NixOS plus the bootstrap, which configures
+      # each VM from the machine document in its instance metadata.
+      nixosConfigurations.gce-base = nixpkgs.lib.nixosSystem {
+        modules = [
+          (nixpkgs + "/nixos/modules/virtualisation/google-compute-image.nix")
+          self.nixosModules.bootstrap
+          {
+            nixpkgs.hostPlatform = system;
+            mlWorkspace.bootstrap.enable = true;
+            mlWorkspace.bootstrap.cloud = "gcp";
+            system.stateVersion = "25.11";
+          }
+        ];
+      };
+
+      packages.${system}.gce-image = self.nixosConfigurations.gce-base.config.system.build.googleComputeImage;
+
+      checks.${system}.workspace = import ./tests/workspace.nix { inherit pkgs; };
+    };
+}

@@ -1,0 +1,299 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  NIX_DIR,
+  declaredOptionPaths,
+  isDeclaredOptionPath,
+  listNixFiles,
+  nixEvalError,
+  nixEvalExpr,
+  nixInstantiate,
+  optionDeclarations,
+  requireNixInstantiate,
+} from './nix-eval';
+
+// Each check spawns nix-instantiate; the first run also warms up the evaluator.
+jest.setTimeout(60_000);
+
+const NIXPKGS_REV = '8fd9daa3db09ced9700431c5b7ad0e8ba199b575';
+const NIXPKGS_NAR_HASH = 'sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=';
+
+const MACHINE_CONFIGURATION = path.join(NIX_DIR, 'lib', 'machine-configuration.nix');
+const PINNED_NIXPKGS = path.join(NIX_DIR, 'lib', 'pinned-nixpkgs.nix');
+
+const EXPECTED_WORKSPACE_PATHS = [
+  'mlWorkspace.workspace.enable',
+  'mlWorkspace.workspace.domain',
+  'mlWorkspace.workspace.user',
+  'mlWorkspace.workspace.ide.package',
+  'mlWorkspace.workspace.ide.port',
+  'mlWorkspace.workspace.ide.connectionTokenFile',
+  'mlWorkspace.workspace.home.device',
+  'mlWorkspace.workspace.home.fsType',
+  'mlWorkspace.workspace.home.autoFormat',
+  'mlWorkspace.workspace.tls.acme.enable',
+  'mlWorkspace.workspace.tls.acme.email',
+  'mlWorkspace.workspace.tls.certificateFile',
+  'mlWorkspace.workspace.tls.keyFile',
+  'mlWorkspace.workspace.oauth2Proxy.enable',
+  'mlWorkspace.workspace.oauth2Proxy.provider',
+  'mlWorkspace.workspace.oauth2Proxy.clientId',
+  'mlWorkspace.workspace.oauth2Proxy.clientSecretFile',
+  'mlWorkspace.workspace.oauth2Proxy.cookieSecretFile',
+  'mlWorkspace.workspace.oauth2Proxy.oidcIssuerUrl',
+  'mlWorkspace.workspace.oauth2Proxy.allowedEmails',
+  'mlWorkspace.workspace.oauth2Proxy.allowedEmailDomains',
+  'mlWorkspace.workspace.gpu.enable',
+  'mlWorkspace.workspace.docker.enable',
+  'mlWorkspace.workspace.extraPackages',
+];
+
+const EXPECTED_SECRETS_PATHS = [
+  'mlWorkspace.secrets.enable',
+  'mlWorkspace.secrets.provider',
+  'mlWorkspace.secrets.directory',
+  'mlWorkspace.secrets.secrets',
+  'mlWorkspace.secrets.secrets.<name>.source',
+  'mlWorkspace.secrets.secrets.<name>.owner',
+  'mlWorkspace.secrets.secrets.<name>.group',
+  'mlWorkspace.secrets.secrets.<name>.mode',
+];
+
+/** Writes `content` as JSON to a fresh temporary file and returns its path. */
+function writeTempJson(content: unknown): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-workspace-nix-'));
+  const file = path.join(dir, 'machine.json');
+  fs.writeFileSync(file, JSON.stringify(content, null, 2));
+  return file;
+}
+
+/** Evaluates machine-configuration.nix for a document on disk, with a stub modules directory. */
+const MACHINE_CONFIGURATION_EXPR = `{ file, machineJson, modulesPath }:
+  let module = import file { inherit machineJson modulesPath; };
+  in { inherit (module) imports config; }`;
+
+function machineConfigurationArgs(machineJson: string): string[] {
+  return [
+    '--argstr', 'file', MACHINE_CONFIGURATION,
+    '--argstr', 'machineJson', machineJson,
+    '--argstr', 'modulesPath', '/stub/modules',
+  ];
+}
+
+/** Evaluates pinned-nixpkgs.nix with fetchTarball replaced by the identity, so nothing is downloaded. */
+const PINNED_NIXPKGS_EXPR = `{ file, document }:
+  scopedImport { builtins = builtins // { fetchTarball = args: args; }; } file
+    (builtins.fromJSON document)`;
+
+function pinnedNixpkgsArgs(document: string): string[] {
+  return ['--argstr', 'file', PINNED_NIXPKGS, '--argstr', 'document', document];
+}
+
+function pinDocument(nixpkgs: Record<string, unknown>): string {
+  return JSON.stringify({ schemaVersion: 1, nixpkgs, config: {} });
+}
+
+describe('nix-instantiate', () => {
+  test('is installed (CI installs nix-bin; missing, the Nix checks fail rather than skip)', () => {
+    expect(() => requireNixInstantiate()).not.toThrow();
+    expect(execFileSync('nix-instantiate', ['--version'], { encoding: 'utf8' })).toMatch(/^nix-instantiate \(Nix\) \d+\.\d+/);
+  });
+});
+
+describe('every .nix file parses', () => {
+  const files = listNixFiles();
+
+  test('the flake, its modules, libraries and tests are all found', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'nix/flake.nix',
+        'nix/modules/workspace.nix',
+        'nix/modules/secrets.nix',
+        'nix/modules/bootstrap.nix',
+        'nix/lib/machine-configuration.nix',
+        'nix/lib/pinned-nixpkgs.nix',
+        'nix/tests/workspace.nix',
+        'nix/tests/option-paths.nix',
+        'nix/tests/lib-stub.nix',
+      ]),
+    );
+  });
+
+  it.each(files)('%s', (file) => {
+    expect(() => nixInstantiate(['--parse', file])).not.toThrow();
+  });
+});
+
+describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
+  test('are exactly the workspace and secrets options the renderer may emit', () => {
+    const expected = [...EXPECTED_WORKSPACE_PATHS, ...EXPECTED_SECRETS_PATHS].sort();
+    expect(optionDeclarations().paths).toEqual(expected);
+    expect(declaredOptionPaths()).toEqual(expected);
+  });
+
+  test('are sorted and free of duplicates', () => {
+    const paths = declaredOptionPaths();
+    expect([...paths].sort()).toEqual(paths);
+    expect(new Set(paths).size).toBe(paths.length);
+  });
+
+  test('all have a type and a description', () => {
+    expect(optionDeclarations().undocumented).toEqual([]);
+  });
+
+  test('have the documented defaults', () => {
+    const { defaults } = optionDeclarations();
+    expect(defaults).toMatchObject({
+      'mlWorkspace.workspace.enable': false,
+      'mlWorkspace.workspace.user': 'workspace',
+      'mlWorkspace.workspace.ide.port': 3000,
+      'mlWorkspace.workspace.ide.connectionTokenFile': null,
+      'mlWorkspace.workspace.home.device': null,
+      'mlWorkspace.workspace.home.fsType': 'ext4',
+      'mlWorkspace.workspace.home.autoFormat': true,
+      'mlWorkspace.workspace.tls.acme.enable': true,
+      'mlWorkspace.workspace.tls.acme.email': null,
+      'mlWorkspace.workspace.oauth2Proxy.enable': false,
+      'mlWorkspace.workspace.oauth2Proxy.provider': 'google',
+      'mlWorkspace.workspace.oauth2Proxy.allowedEmails': [],
+      'mlWorkspace.workspace.oauth2Proxy.allowedEmailDomains': [],
+      'mlWorkspace.workspace.gpu.enable': false,
+      'mlWorkspace.workspace.docker.enable': true,
+      'mlWorkspace.workspace.extraPackages': [],
+      'mlWorkspace.secrets.enable': false,
+      'mlWorkspace.secrets.directory': '/run/ml-workspace/secrets',
+      'mlWorkspace.secrets.secrets': {},
+      'mlWorkspace.secrets.secrets.<name>.owner': 'root',
+      'mlWorkspace.secrets.secrets.<name>.group': 'root',
+      'mlWorkspace.secrets.secrets.<name>.mode': '0400',
+    });
+  });
+
+  test('leave out defaults that are packages and options that have none', () => {
+    const { defaults } = optionDeclarations();
+    expect(defaults).not.toHaveProperty(['mlWorkspace.workspace.ide.package']);
+    expect(defaults).not.toHaveProperty(['mlWorkspace.workspace.domain']);
+    expect(defaults).not.toHaveProperty(['mlWorkspace.secrets.provider']);
+    expect(defaults).not.toHaveProperty(['mlWorkspace.secrets.secrets.<name>.source']);
+  });
+
+  test('match concrete attribute names against <name>', () => {
+    expect(isDeclaredOptionPath('mlWorkspace.secrets.secrets.connection-token.source')).toBe(true);
+    expect(isDeclaredOptionPath('mlWorkspace.workspace.ide.port')).toBe(true);
+    expect(isDeclaredOptionPath('mlWorkspace.workspace.ide.host')).toBe(false);
+    expect(isDeclaredOptionPath('mlWorkspace.secrets.secrets.connection-token.path')).toBe(false);
+  });
+});
+
+describe('nix/lib/machine-configuration.nix', () => {
+  const config = {
+    networking: { hostName: 'alice' },
+    mlWorkspace: {
+      workspace: {
+        enable: true,
+        domain: 'alice.ml.example.com',
+        ide: { connectionTokenFile: '/run/ml-workspace/secrets/connection-token' },
+        tls: { acme: { email: 'platform@example.com' } },
+        home: { device: '/dev/disk/by-id/google-home' },
+        extraPackages: [],
+      },
+      secrets: {
+        enable: true,
+        provider: 'gcp',
+        secrets: {
+          'connection-token': { source: 'projects/p/secrets/alice-token', owner: 'workspace' },
+        },
+      },
+    },
+  };
+
+  test('turns the document config into a module on top of workspace.nix and secrets.nix', () => {
+    const machineJson = writeTempJson({
+      schemaVersion: 1,
+      nixpkgs: { owner: 'NixOS', repo: 'nixpkgs', rev: NIXPKGS_REV, narHash: NIXPKGS_NAR_HASH },
+      config,
+    });
+
+    const module = nixEvalExpr<{ imports: string[]; config: unknown }>(MACHINE_CONFIGURATION_EXPR, machineConfigurationArgs(machineJson));
+
+    expect(module.config).toEqual(config);
+    expect(module.imports).toEqual(['/stub/modules/workspace.nix', '/stub/modules/secrets.nix']);
+  });
+
+  test('refuses schemaVersion 2, naming the field', () => {
+    const machineJson = writeTempJson({ schemaVersion: 2, nixpkgs: {}, config });
+
+    const error = nixEvalError(MACHINE_CONFIGURATION_EXPR, machineConfigurationArgs(machineJson));
+
+    expect(error).toMatch(/schemaVersion 2 is not supported/);
+    expect(error).toContain(machineJson);
+  });
+
+  test('refuses a document without schemaVersion', () => {
+    const machineJson = writeTempJson({ config });
+
+    const error = nixEvalError(MACHINE_CONFIGURATION_EXPR, machineConfigurationArgs(machineJson));
+
+    expect(error).toMatch(/schemaVersion null is not supported/);
+  });
+});
+
+describe('nix/lib/pinned-nixpkgs.nix', () => {
+  const pin = { owner: 'NixOS', repo: 'nixpkgs', rev: NIXPKGS_REV, narHash: NIXPKGS_NAR_HASH };
+
+  test('fetches the pinned commit, verified by its NAR hash', () => {
+    const fetched = nixEvalExpr<Record<string, string>>(PINNED_NIXPKGS_EXPR, pinnedNixpkgsArgs(pinDocument(pin)));
+
+    expect(fetched).toEqual({
+      name: 'nixpkgs-8fd9daa3db09',
+      url: `https://github.com/NixOS/nixpkgs/archive/${NIXPKGS_REV}.tar.gz`,
+      sha256: NIXPKGS_NAR_HASH,
+    });
+  });
+
+  test('refuses a branch name instead of a commit', () => {
+    const error = nixEvalError(PINNED_NIXPKGS_EXPR, pinnedNixpkgsArgs(pinDocument({ ...pin, rev: 'nixos-25.11' })));
+
+    expect(error).toMatch(/rev "nixos-25\.11" is not a 40-character hexadecimal commit id/);
+  });
+
+  test('refuses a NAR hash without the sha256- prefix', () => {
+    const error = nixEvalError(PINNED_NIXPKGS_EXPR, pinnedNixpkgsArgs(pinDocument({ ...pin, narHash: 'Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=' })));
+
+    expect(error).toMatch(/narHash "Ti\+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=" is not an SRI sha256 hash/);
+  });
+
+  test('refuses a document without a nixpkgs pin', () => {
+    const error = nixEvalError(PINNED_NIXPKGS_EXPR, pinnedNixpkgsArgs(JSON.stringify({ schemaVersion: 1, config: {} })));
+
+    expect(error).toMatch(/has no "nixpkgs" object/);
+  });
+});
+
+describe('nix/flake.nix and nix/flake.lock', () => {
+  test('pin nixpkgs by commit and NAR hash, never by branch', () => {
+    const flake = fs.readFileSync(path.join(NIX_DIR, 'flake.nix'), 'utf8');
+    const lock = JSON.parse(fs.readFileSync(path.join(NIX_DIR, 'flake.lock'), 'utf8'));
+
+    expect(flake).toContain(`inputs.nixpkgs.url = "github:NixOS/nixpkgs/${NIXPKGS_REV}";`);
+    expect(lock.version).toBe(7);
+    expect(lock.nodes.root.inputs).toEqual({ nixpkgs: 'nixpkgs' });
+    expect(lock.nodes.nixpkgs.locked).toEqual({
+      lastModified: 1778430510,
+      narHash: NIXPKGS_NAR_HASH,
+      owner: 'NixOS',
+      repo: 'nixpkgs',
+      rev: NIXPKGS_REV,
+      type: 'github',
+    });
+    // `original` must restate the input URL exactly, or Nix re-locks (and fetches).
+    expect(lock.nodes.nixpkgs.original).toEqual({
+      owner: 'NixOS',
+      repo: 'nixpkgs',
+      rev: NIXPKGS_REV,
+      type: 'github',
+    });
+  });
+});
