@@ -33,6 +33,9 @@
             nixpkgs.hostPlatform = system;
             mlWorkspace.bootstrap.enable = true;
             mlWorkspace.bootstrap.cloud = "gcp";
+            # UEFI, so the image runs as a Shielded VM (vTPM, integrity monitoring); Secure
+            # Boot stays off on the instance: the boot loader and NVIDIA driver are unsigned.
+            virtualisation.googleComputeImage.efi = true;
             system.stateVersion = "25.11";
           }
         ];

@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { Lazy, TerraformStack, Testing } from 'cdktf';
 import {
   CloudTarget,
   Gpu,
@@ -109,6 +109,14 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
           }),
         }),
       "GpuWorkspace 'alice': tls.caPrivateKeyPem '<literal PEM>' is a literal and would be written in clear text into the synthesized configuration; pass a sensitive TerraformVariable or a secret data source",
+    ],
+    [
+      'private CA certificate that is not PEM',
+      () =>
+        buildError({
+          tls: WorkspaceTls.privateCa({ caCertificatePem: 'MIIB...', caPrivateKeyPem: Lazy.stringValue({ produce: () => 'key' }) }),
+        }),
+      "GpuWorkspace 'alice': tls.caCertificatePem 'MIIB...' is not a PEM certificate; it must contain -----BEGIN CERTIFICATE-----",
     ],
     [
       'SSO with an empty client id',
