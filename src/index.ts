@@ -9,3 +9,4 @@ export * from './core/tls';
 export * from './core/versions';
 export * from './clouds/gcp/resources';
 export * from './workspace/gpu-workspace';
+export * from './policy';

@@ -3,9 +3,9 @@
 // range, with a 500 GiB home disk snapshotted daily.
 //
 //   GOOGLE_CLOUD_PROJECT=my-project npx cdktf deploy
-import { App, TerraformStack } from 'cdktf';
+import { App, Aspects, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, Gpu, GpuWorkspace, WorkspaceAccess, WorkspaceSize } from 'cdktf-ml-workspace';
+import { CloudTarget, Gpu, GpuWorkspace, WorkspaceAccess, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
 
 class GcpWorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -26,6 +26,9 @@ class GcpWorkspaceStack extends TerraformStack {
       homeDiskSizeGiB: 500,
       labels: { team: 'vision' },
     });
+
+    // The library's security rules; findings are reported as errors on the resources.
+    Aspects.of(this).add(new WorkspacePolicyChecks());
   }
 }
 

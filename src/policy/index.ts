@@ -1,0 +1,3 @@
+export * from './level';
+export * from './policy-checks';
+export * from './suppressions';

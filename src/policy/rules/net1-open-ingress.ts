@@ -1,0 +1,24 @@
+import { PolicyLevel } from '../level';
+import { outcome, PolicyRule, ResolvedResource } from '../rule';
+
+const ANYWHERE = ['0.0.0.0/0', '::/0'];
+const WEB_PORTS = ['80', '443'];
+
+/** MLW-NET1: ingress from the whole internet only to HTTP(S). */
+export const NET1: PolicyRule = {
+  id: 'MLW-NET1',
+  level: PolicyLevel.ERROR,
+  explanation: 'Ingress from 0.0.0.0/0 or ::/0 is allowed to something other than ports 80 and 443.',
+  why: 'Anything but the web front end reachable from the internet is attack surface; reach it through IAP or a VPN.',
+  checkovId: 'CKV_GCP_106',
+  check: ({ type, config }: ResolvedResource) => {
+    const applies =
+      type === 'google_compute_firewall' &&
+      (config.direction ?? 'INGRESS') === 'INGRESS' &&
+      (config.source_ranges ?? []).some((r: string) => ANYWHERE.includes(r));
+    const allows: any[] = config.allow ?? [];
+    // A rule without a port list opens every port of its protocol.
+    const ok = allows.every((a) => Array.isArray(a.ports) && a.ports.length > 0 && a.ports.every((p: string) => WEB_PORTS.includes(String(p))));
+    return outcome(applies, ok);
+  },
+};

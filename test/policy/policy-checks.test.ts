@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess } from '../../src';
+import { GCP } from '../util';
+
+function findings(stack: TerraformStack) {
+  Aspects.of(stack).add(new WorkspacePolicyChecks());
+  Testing.synth(stack);
+  return stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/error' || m.type === '@cdktf/warn').map((m) => [c.node.path, m.type, m.data]));
+}
+
+test('a workspace with defaults has no findings; nor does a public GPU one', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+  new GpuWorkspace(stack, 'bob', {
+    target: CloudTarget.gcp(GCP),
+    owner: 'bob@example.com',
+    gpu: Gpu.NVIDIA_L4,
+    access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
+  });
+  expect(findings(stack)).toEqual([]);
+});
+
+test('a finding is an error annotation on the resource naming rule and checkov id', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new ComputeFirewall(stack, 'ssh', { name: 'ssh', network: 'n', sourceRanges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['22'] }] });
+  expect(findings(stack)).toEqual([
+    ['test/ssh', '@cdktf/error', '[MLW-NET1] Ingress from 0.0.0.0/0 or ::/0 is allowed to something other than ports 80 and 443. (checkov: CKV_GCP_106)'],
+    ['test/ssh', '@cdktf/error', '[MLW-NET2] SSH (port 22) is reachable from 0.0.0.0/0 or ::/0. (checkov: CKV_GCP_2)'],
+  ]);
+});
+
+test('a suppression with a reason silences one rule and is recorded for reviewers', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const fw = new ComputeFirewall(stack, 'git', { name: 'git', network: 'n', sourceRanges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['9418'] }] });
+  PolicySuppressions.add(fw, [{ id: 'MLW-NET1', reason: 'public read-only git mirror, reviewed by security' }]);
+  expect(findings(stack)).toEqual([]);
+  expect(fw.node.metadata.find((m) => m.type === 'ml-workspace:policy-suppression')?.data).toEqual({
+    id: 'MLW-NET1',
+    reason: 'public read-only git mirror, reviewed by security',
+  });
+});
+
+test.each([
+  [{ id: 'NET1', reason: 'a long enough reason' }, "PolicySuppressions 'test/fw': id 'NET1' is not a rule id; use one like 'MLW-NET1' (see RULES.md)"],
+  [{ id: 'MLW-NET1', reason: 'because' }, "PolicySuppressions 'test/fw': reason 'because' for MLW-NET1 is too short; explain in at least 10 characters why the finding is acceptable"],
+])('a suppression %j is refused', (suppression, message) => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const fw = new ComputeFirewall(stack, 'fw', { name: 'fw', network: 'n' });
+  expect(() => PolicySuppressions.add(fw, [suppression])).toThrow(message);
+});
+
+test('RULES.md lists every rule exactly as the code defines it', () => {
+  const rows = WorkspacePolicyChecks.rules().map(
+    (r) => `| ${r.id} | ${r.level.toLowerCase()} | ${r.explanation} | ${r.why} | ${r.checkovId ?? '-'} |`,
+  );
+  const expected = [
+    '# Policy rules',
+    '',
+    'Applied by `WorkspacePolicyChecks` (`Aspects.of(stack).add(new WorkspacePolicyChecks())`); an error finding fails synthesis. Generated from `src/policy/rules/`; a test keeps this file in sync.',
+    '',
+    '| id | level | what | why | checkov |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  const file = path.join(__dirname, '..', '..', 'RULES.md');
+  if (process.env.UPDATE_RULES_MD === '1') fs.writeFileSync(file, expected);
+  expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+});
