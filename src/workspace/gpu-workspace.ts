@@ -24,7 +24,7 @@ export interface GpuWorkspaceProps {
   readonly owner: string;
   /**
    * The workspace's name: the VM's name and the prefix of every resource it creates.
-   * 1–24 characters, lowercase letters, digits and hyphens, starting with a letter.
+   * 2–24 characters, lowercase letters, digits and hyphens, starting with a letter.
    * @default - the construct id
    */
   readonly workspaceName?: string;

@@ -13,6 +13,8 @@ import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validati
 import { WorkspaceSpec } from './workspace-spec';
 
 const KIND = 'GpuWorkspace';
+/** Names prefix every resource; `mlw-<name>` must fit GCP's 6-30 character account ids. */
+const MIN_NAME = 2;
 const MAX_NAME = 24;
 
 /**
@@ -59,11 +61,11 @@ export function validateWorkspace(
 ): WorkspaceSpec {
   const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
 
-  if (typeof spec.name !== 'string' || spec.name.length > MAX_NAME || !RFC1035.test(spec.name)) {
+  if (typeof spec.name !== 'string' || spec.name.length < MIN_NAME || spec.name.length > MAX_NAME || !RFC1035.test(spec.name)) {
     throw fail(
       'workspaceName',
       spec.name,
-      `is not a valid workspace name; use 1-${MAX_NAME} lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set workspaceName when the construct id does not qualify)`,
+      `is not a valid workspace name; use ${MIN_NAME}-${MAX_NAME} lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set workspaceName when the construct id does not qualify)`,
     );
   }
   if (isKnown(spec.owner) && (typeof spec.owner !== 'string' || !EMAIL.test(spec.owner))) {

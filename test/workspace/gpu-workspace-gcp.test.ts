@@ -55,7 +55,7 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
   });
 
   test('a dedicated service account with only log, metric and own-secret access', () => {
-    expect(s.one('google_service_account')).toMatchObject({ account_id: 'mlw-alice', project: 'ml-prod-123' });
+    expect(s.one('google_service_account')).toMatchObject({ account_id: 'mlw-alice', display_name: 'ML workspace alice', project: 'ml-prod-123' });
     const email = '${google_service_account.alice_ServiceAccount_D5634D82.email}';
     expect(instance.service_account).toEqual({ email, scopes: ['cloud-platform'] });
     const roles = Object.values(s.of('google_project_iam_member')).map((m: any) => [m.role, m.member]);

@@ -22,12 +22,22 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
     [
       'construct id that is not a valid name',
       () => buildError({}, {}, 'Alice_1'),
-      "GpuWorkspace 'Alice_1': workspaceName 'Alice_1' is not a valid workspace name; use 1-24 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set workspaceName when the construct id does not qualify)",
+      "GpuWorkspace 'Alice_1': workspaceName 'Alice_1' is not a valid workspace name; use 2-24 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set workspaceName when the construct id does not qualify)",
     ],
     [
       'workspace name too long',
       () => buildError({ workspaceName: 'a'.repeat(25) }),
       `GpuWorkspace 'alice': workspaceName '${'a'.repeat(25)}' is not a valid workspace name`,
+    ],
+    [
+      'workspace name too short for a service account id',
+      () => buildError({ workspaceName: 'a' }),
+      "GpuWorkspace 'alice': workspaceName 'a' is not a valid workspace name; use 2-24 lowercase letters",
+    ],
+    [
+      'a range that is not a string (from an untyped language)',
+      () => buildError({ access: WorkspaceAccess.public({ allowedCidrs: [42 as unknown as string] }) }),
+      "GpuWorkspace 'alice': access.allowedCidrs 42 is not a string",
     ],
     [
       'workspace name ending in a hyphen',

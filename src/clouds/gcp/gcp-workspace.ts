@@ -91,8 +91,10 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   // --- identity: a dedicated service account with only what the VM needs -------------------
   const serviceAccount = new ServiceAccount(scope, 'ServiceAccount', {
     project,
-    accountId: `mlw-${name}`.slice(0, 30),
-    displayName: `ML workspace ${name} (${spec.owner})`,
+    // 6-30 characters: workspace names are 2-24, so `mlw-<name>` always fits.
+    accountId: `mlw-${name}`,
+    // At most 100 characters, so not the owner's email; the owner is in the labels.
+    displayName: `ML workspace ${name}`,
     description: 'Runs one ML workspace VM: writes logs and metrics, reads its own secrets.',
   });
   const member = `serviceAccount:${serviceAccount.email}`;
