@@ -1,7 +1,17 @@
-import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, Tokenization } from 'cdktf';
+import {
+  Annotations,
+  DefaultTokenResolver,
+  IAspect,
+  LocalBackend,
+  StringConcat,
+  TerraformBackend,
+  TerraformResource,
+  TerraformStack,
+  Tokenization,
+} from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PolicyLevel } from './level';
-import { RuleOutcome } from './rule';
+import { intentOf, PolicyRule, RuleOutcome } from './rule';
 import { ALL_RULES } from './rules';
 import { PolicySuppressions } from './suppressions';
 
@@ -22,6 +32,24 @@ export interface PolicyRuleInfo {
   readonly checkovId?: string;
 }
 
+/** Options for {@link WorkspacePolicyChecks}. */
+export interface WorkspacePolicyChecksProps {
+  /**
+   * The stack is production: its Terraform state must not live in a local backend (state holds
+   * generated secrets and must be shared, locked and encrypted).
+   * @default false
+   */
+  readonly production?: boolean;
+}
+
+/** The stack-level rule, listed with the resource rules. */
+const STATE1: PolicyRuleInfo = {
+  id: 'MLW-STATE1',
+  level: PolicyLevel.ERROR,
+  explanation: 'A stack marked production keeps its Terraform state in a local backend.',
+  why: 'Local state is unshared, unlocked and unencrypted, and it holds generated secrets (tokens, keys).',
+};
+
 /**
  * The library's security rules as a cdktf Aspect, in the style of cdk-nag:
  * `Aspects.of(stack).add(new WorkspacePolicyChecks())` (cdktf applies Aspects from the stack
@@ -32,24 +60,73 @@ export interface PolicyRuleInfo {
 export class WorkspacePolicyChecks implements IAspect {
   /** Every rule this Aspect applies. */
   public static rules(): PolicyRuleInfo[] {
-    return ALL_RULES.map(({ id, level, explanation, why, checkovId }) => ({ id, level, explanation, why, checkovId }));
+    return [
+      ...ALL_RULES.map(({ id, level, explanation, why, checkovId }) => ({ id, level, explanation, why, checkovId })),
+      STATE1,
+    ];
+  }
+
+  private readonly production: boolean;
+  private readonly byStack = new Map<TerraformStack, Map<string, Record<string, any>[]>>();
+
+  constructor(props: WorkspacePolicyChecksProps = {}) {
+    this.production = props.production ?? false;
   }
 
   public visit(node: IConstruct): void {
+    if (node instanceof TerraformStack) {
+      this.checkBackend(node);
+      return;
+    }
     if (!(node instanceof TerraformResource)) return;
-    const resolved = Tokenization.resolve(node.toTerraform(), {
-      scope: node,
-      resolver: new DefaultTokenResolver(new StringConcat()),
-      preparing: false,
-    });
-    const byName: Record<string, any> = resolved.resource?.[node.terraformResourceType] ?? {};
-    const config = Object.values(byName)[0] ?? {};
+    const type = node.terraformResourceType;
+    const config = Object.values<any>(resolveResource(node).resource?.[type] ?? {})[0] ?? {};
+    const stack = TerraformStack.of(node);
     for (const rule of ALL_RULES) {
-      if (rule.check({ type: node.terraformResourceType, config }) !== RuleOutcome.NON_COMPLIANT) continue;
-      if (PolicySuppressions.isSuppressed(node, rule.id)) continue;
-      const message = `[${rule.id}] ${rule.explanation}${rule.checkovId ? ` (checkov: ${rule.checkovId})` : ''}`;
-      if (rule.level === PolicyLevel.ERROR) Annotations.of(node).addError(message);
-      else Annotations.of(node).addWarning(message);
+      const result = rule.check({
+        type,
+        config,
+        address: `${type}.${node.friendlyUniqueId}`,
+        intent: intentOf(node),
+        resourcesOfType: (other) => this.resourcesOfType(stack, other),
+      });
+      if (result === RuleOutcome.NON_COMPLIANT) report(node, rule);
     }
   }
+
+  private checkBackend(stack: TerraformStack): void {
+    if (!this.production) return;
+    const backend = stack.node.findAll().find((c): c is TerraformBackend => c instanceof TerraformBackend);
+    if (!backend || backend instanceof LocalBackend) report(stack, STATE1);
+  }
+
+  /** Resolved configurations of a stack's resources of one type, computed once per stack. */
+  private resourcesOfType(stack: TerraformStack, type: string): Record<string, any>[] {
+    let index = this.byStack.get(stack);
+    if (!index) {
+      index = new Map();
+      for (const r of stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource)) {
+        const configs = index.get(r.terraformResourceType) ?? [];
+        configs.push(...Object.values<any>(resolveResource(r).resource?.[r.terraformResourceType] ?? {}));
+        index.set(r.terraformResourceType, configs);
+      }
+      this.byStack.set(stack, index);
+    }
+    return index.get(type) ?? [];
+  }
+}
+
+function resolveResource(node: TerraformResource): any {
+  return Tokenization.resolve(node.toTerraform(), {
+    scope: node,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+    preparing: false,
+  });
+}
+
+function report(node: IConstruct, rule: Pick<PolicyRule, 'id' | 'level' | 'explanation' | 'checkovId'>): void {
+  if (PolicySuppressions.isSuppressed(node, rule.id)) return;
+  const message = `[${rule.id}] ${rule.explanation}${rule.checkovId ? ` (checkov: ${rule.checkovId})` : ''}`;
+  if (rule.level === PolicyLevel.ERROR) Annotations.of(node).addError(message);
+  else Annotations.of(node).addWarning(message);
 }

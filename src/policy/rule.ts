@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 import { PolicyLevel } from './level';
 
 /** What a rule concluded about one resource. @internal */
@@ -7,10 +8,38 @@ export enum RuleOutcome {
   NOT_APPLICABLE = 'NOT_APPLICABLE',
 }
 
-/** A synthesized resource as rules see it: its Terraform type and resolved configuration. @internal */
+/**
+ * What the construct that made a resource meant, recorded with {@link recordIntent}, so a rule
+ * can tell a deliberate choice (public access) from a mistake. @internal
+ */
+export interface ResourceIntent {
+  /** The workspace was asked for public access. */
+  readonly publicAccess?: boolean;
+  /** The user asked for disks encrypted with this Cloud KMS key. */
+  readonly kmsKeyName?: string;
+}
+
+/** A synthesized resource as rules see it. @internal */
 export interface ResolvedResource {
   readonly type: string;
   readonly config: Record<string, any>;
+  /** `<type>.<name>`, as other resources reference it. */
+  readonly address?: string;
+  readonly intent?: ResourceIntent;
+  /** The resolved configurations of the stack's resources of a type (for cross-resource rules). */
+  readonly resourcesOfType?: (type: string) => Record<string, any>[];
+}
+
+const INTENT = 'ml-workspace:intent';
+
+/** Records what a construct meant for one of its resources. @internal */
+export function recordIntent(resource: IConstruct, intent: ResourceIntent): void {
+  resource.node.addMetadata(INTENT, intent);
+}
+
+/** The intent recorded on a resource. @internal */
+export function intentOf(resource: IConstruct): ResourceIntent {
+  return Object.assign({}, ...resource.node.metadata.filter((m) => m.type === INTENT).map((m) => m.data));
 }
 
 /** One policy rule: metadata and a pure check. @internal */

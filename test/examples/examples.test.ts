@@ -27,6 +27,15 @@ describe.each(examples)('examples/%s', (example) => {
     expect(stackFile(second, stack)).toBe(stackFile(first, stack));
   });
 
+  test.each(Object.keys(stacks))('stack %s has no policy findings, not even warnings', (stack) => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(first, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks[stack].annotations).toEqual([]);
+    // The example applies the policy Aspect itself; errors would have failed synthesis above.
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', example, 'main.ts'), 'utf8')).toMatch(
+      /Aspects\.of\(this\)\.add\(new WorkspacePolicyChecks\(/,
+    );
+  });
+
   test.each(Object.keys(stacks))('stack %s matches its snapshot (guards resource addresses)', (stack) => {
     const json = stacks[stack];
     // The cdktf metadata and the local state path (absolute, from the working directory) are

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { Aspects, GcsBackend, TerraformStack, Testing } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess } from '../../src';
 import { GCP } from '../util';
@@ -23,6 +23,39 @@ test('a workspace with defaults has no findings; nor does a public GPU one', () 
     access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
   });
   expect(findings(stack)).toEqual([]);
+});
+
+test('a workspace with a KMS key, a zone and SSO has no findings', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new GpuWorkspace(stack, 'alice', {
+    target: CloudTarget.gcp({ ...GCP, kmsKeyName: 'projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k' }),
+    owner: 'alice@example.com',
+  });
+  expect(findings(stack)).toEqual([]);
+});
+
+test('a public IP on a private workspace (changed through an escape hatch) is found', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+  ws.gcp!.instance.addOverride('network_interface.0.access_config', [{}]);
+  expect(findings(stack)).toEqual([
+    ['test/alice/Resource', '@cdktf/error', '[MLW-NET3] The instance has a public IP although public access was not asked for. (checkov: CKV_GCP_40)'],
+  ]);
+});
+
+test('a production stack with local state is found; with a remote backend it is not', () => {
+  const local = new TerraformStack(Testing.app(), 'prod');
+  Aspects.of(local).add(new WorkspacePolicyChecks({ production: true }));
+  Testing.synth(local);
+  expect(local.node.metadata.map((m) => [m.type, m.data])).toEqual([
+    ['@cdktf/error', '[MLW-STATE1] A stack marked production keeps its Terraform state in a local backend.'],
+  ]);
+
+  const remote = new TerraformStack(Testing.app(), 'prod');
+  new GcsBackend(remote, { bucket: 'tf-state', prefix: 'ml' });
+  Aspects.of(remote).add(new WorkspacePolicyChecks({ production: true }));
+  Testing.synth(remote);
+  expect(remote.node.metadata).toEqual([]);
 });
 
 test('a finding is an error annotation on the resource naming rule and checkov id', () => {

@@ -28,6 +28,7 @@ import { DnsMode } from '../../core/dns';
 import { TlsMode } from '../../core/tls';
 import { machineDocument, MachineSecret, METADATA_KEY, renderMachineDocument, SecretName } from '../../nixos/machine-config';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { recordIntent } from '../../policy/rule';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { makeCertificate } from '../common/tls';
 import { GcpWorkspaceResources } from './resources';
@@ -328,6 +329,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     },
     dependsOn: [compute],
   });
+  if (kms) recordIntent(homeDisk, { kmsKeyName: kms });
   new ComputeDiskResourcePolicyAttachment(scope, 'SnapshotPolicyAttachment', {
     project,
     zone,
@@ -399,6 +401,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     },
     dependsOn: [...apis, ...secretDependencies],
   });
+  recordIntent(instance, { publicAccess: isPublic, ...(kms ? { kmsKeyName: kms } : {}) });
 
   const ipAddress = address ? address.address : instance.networkInterface.get(0).networkIp;
   const zoneOptions = spec.dns.zone;
