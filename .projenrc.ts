@@ -103,6 +103,11 @@ project.addTask('synth:examples', {
   receiveArgs: true,
 });
 
+project.addTask('scan', {
+  description: 'Scan every synthesized example with checkov (installed into .venv/checkov)',
+  exec: 'bash scripts/scan.sh',
+});
+
 project.addTask('nix:parse', {
   description: 'Parse every .nix file with the real Nix parser',
   exec: 'bash scripts/nix-parse.sh',

@@ -62,7 +62,7 @@ test('a finding is an error annotation on the resource naming rule and checkov i
   const stack = new TerraformStack(Testing.app(), 'test');
   new ComputeFirewall(stack, 'ssh', { name: 'ssh', network: 'n', sourceRanges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['22'] }] });
   expect(findings(stack)).toEqual([
-    ['test/ssh', '@cdktf/error', '[MLW-NET1] Ingress from 0.0.0.0/0 or ::/0 is allowed to something other than ports 80 and 443. (checkov: CKV_GCP_106)'],
+    ['test/ssh', '@cdktf/error', '[MLW-NET1] Ingress from 0.0.0.0/0 or ::/0 is allowed to something other than ports 80 and 443. (checkov: CKV_GCP_3)'],
     ['test/ssh', '@cdktf/error', '[MLW-NET2] SSH (port 22) is reachable from 0.0.0.0/0 or ::/0. (checkov: CKV_GCP_2)'],
   ]);
 });

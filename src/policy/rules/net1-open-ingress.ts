@@ -9,8 +9,8 @@ export const NET1: PolicyRule = {
   id: 'MLW-NET1',
   level: PolicyLevel.ERROR,
   explanation: 'Ingress from 0.0.0.0/0 or ::/0 is allowed to something other than ports 80 and 443.',
-  why: 'Anything but the web front end reachable from the internet is attack surface; reach it through IAP or a VPN.',
-  checkovId: 'CKV_GCP_106',
+  why: 'Anything but the web front end reachable from the internet is attack surface; reach it through IAP or a VPN. Stricter than checkov, which checks single ports (CKV_GCP_3 RDP, CKV_GCP_106 HTTP).',
+  checkovId: 'CKV_GCP_3',
   check: ({ type, config }: ResolvedResource) => {
     const applies =
       type === 'google_compute_firewall' &&

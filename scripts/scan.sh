@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Independent check: scans every synthesized example with checkov, installed from PyPI into a
+# local virtualenv (.venv/checkov). Accepted findings and their reasons: scripts/checkov-skips.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CHECKOV_VERSION=3.3.30
+venv=.venv/checkov
+if [ ! -x "$venv/bin/checkov" ] || ! "$venv/bin/checkov" --version 2>/dev/null | grep -qx "$CHECKOV_VERSION"; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+fi
+[ -d examples/gcp-workspace/cdktf.out ] || npm run synth:examples >/dev/null
+CHECKOV="$venv/bin/checkov" python3 scripts/checkov-scan.py
