@@ -1,3 +1,4 @@
+import { TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
 
 /** One suppressed rule with the reason a reviewer will read. */
@@ -11,8 +12,10 @@ export interface PolicySuppression {
 const METADATA_TYPE = 'ml-workspace:policy-suppression';
 
 /**
- * Per-resource suppressions of policy findings. They are recorded as construct metadata, so
- * they appear in the synthesized JSON's `//` metadata where a reviewer can see them.
+ * Per-resource suppressions of policy findings. They are recorded as construct metadata and,
+ * on every resource they cover, in the synthesized JSON under
+ * `"//": { "ml_workspace_policy_suppressions": [...] }` (Terraform ignores `//` keys), where a
+ * reviewer reading `cdk.tf.json` sees them.
  */
 export class PolicySuppressions {
   /** Suppresses rules on a construct (a resource, or a construct whose resources it covers). */
@@ -28,12 +31,21 @@ export class PolicySuppressions {
       }
       construct.node.addMetadata(METADATA_TYPE, { id: s.id, reason: s.reason.trim() });
     }
+    const resources = construct.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+    for (const resource of resources) {
+      resource.addOverride('//.ml_workspace_policy_suppressions', PolicySuppressions.of(resource));
+    }
+  }
+
+  /** The suppressions that apply to a construct: its own and its parents'. */
+  public static of(construct: IConstruct): PolicySuppression[] {
+    return construct.node.scopes.flatMap((scope) =>
+      scope.node.metadata.filter((m) => m.type === METADATA_TYPE).map((m) => m.data as PolicySuppression),
+    );
   }
 
   /** Whether a rule is suppressed on a construct or one of its parents. */
   public static isSuppressed(construct: IConstruct, id: string): boolean {
-    return construct.node.scopes.some((scope) =>
-      scope.node.metadata.some((m) => m.type === METADATA_TYPE && (m.data as PolicySuppression).id === id),
-    );
+    return PolicySuppressions.of(construct).some((s) => s.id === id);
   }
 }

@@ -8,6 +8,7 @@ import { DnsMode } from '../core/dns';
 import { DOMAIN, EMAIL } from '../core/email';
 import { GCP_LABEL_KEY, GCP_LABEL_VALUE, GCP_MAX_LABELS, toLabelValue } from '../core/label-rules';
 import { LabelKey } from '../core/labels';
+import { WorkspaceSize } from '../core/size';
 import { TlsMode } from '../core/tls';
 import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validation';
 import { WorkspaceSpec } from './workspace-spec';
@@ -70,6 +71,10 @@ export function validateWorkspace(
   }
   if (isKnown(spec.owner) && (typeof spec.owner !== 'string' || !EMAIL.test(spec.owner))) {
     throw fail('owner', spec.owner, "is not an email address; give the owner's email, e.g. 'alice@example.com'");
+  }
+
+  if (!Object.values(WorkspaceSize).includes(spec.size)) {
+    throw fail('size', spec.size, `is not a size preset; use one of ${Object.values(WorkspaceSize).map((v) => `WorkspaceSize.${v}`).join(', ')}`);
   }
 
   // access

@@ -2,8 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Aspects, GcsBackend, TerraformStack, Testing } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess } from '../../src';
 import { GCP } from '../util';
+
+/** The stack as `cdktf synth` writes it, `//` metadata included (Testing.synth strips it). */
+function fullJson(stack: TerraformStack): any {
+  const outdir = Testing.fullSynth(stack);
+  return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
+}
 
 function findings(stack: TerraformStack) {
   Aspects.of(stack).add(new WorkspacePolicyChecks());
@@ -69,13 +76,26 @@ test('a finding is an error annotation on the resource naming rule and checkov i
 
 test('a suppression with a reason silences one rule and is recorded for reviewers', () => {
   const stack = new TerraformStack(Testing.app(), 'test');
+  new GoogleProvider(stack, 'google', { project: 'p' });
   const fw = new ComputeFirewall(stack, 'git', { name: 'git', network: 'n', sourceRanges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['9418'] }] });
   PolicySuppressions.add(fw, [{ id: 'MLW-NET1', reason: 'public read-only git mirror, reviewed by security' }]);
   expect(findings(stack)).toEqual([]);
-  expect(fw.node.metadata.find((m) => m.type === 'ml-workspace:policy-suppression')?.data).toEqual({
-    id: 'MLW-NET1',
-    reason: 'public read-only git mirror, reviewed by security',
-  });
+  const json = fullJson(stack);
+  expect(Object.values<any>(json.resource.google_compute_firewall)[0]['//'].ml_workspace_policy_suppressions).toEqual([
+    { id: 'MLW-NET1', reason: 'public read-only git mirror, reviewed by security' },
+  ]);
+});
+
+test('a suppression on a workspace covers its resources and shows on each of them', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+  ws.gcp!.instance.addOverride('network_interface.0.access_config', [{}]);
+  PolicySuppressions.add(ws, [{ id: 'MLW-NET3', reason: 'temporary public IP for a vendor demo, ticket SEC-42' }]);
+  expect(findings(stack)).toEqual([]);
+  const json = fullJson(stack);
+  const instance = Object.values<any>(json.resource.google_compute_instance)[0];
+  expect(instance['//'].ml_workspace_policy_suppressions).toEqual([{ id: 'MLW-NET3', reason: 'temporary public IP for a vendor demo, ticket SEC-42' }]);
+  expect(instance['//'].metadata.path).toBe('test/alice/Resource');
 });
 
 test.each([

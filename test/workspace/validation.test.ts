@@ -70,6 +70,11 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
       "GpuWorkspace 'alice': access.allowedCidrs '2001:db8::1/48' has host bits set; use '2001:db8::/48'",
     ],
     [
+      'a size outside the presets (from an untyped language)',
+      () => buildError({ size: 'HUGE' as WorkspaceSize }),
+      "GpuWorkspace 'alice': size 'HUGE' is not a size preset; use one of WorkspaceSize.SMALL, WorkspaceSize.MEDIUM, WorkspaceSize.LARGE, WorkspaceSize.XLARGE",
+    ],
+    [
       'home disk too small',
       () => buildError({ homeDiskSizeGiB: 5 }),
       "GpuWorkspace 'alice': homeDiskSizeGiB 5 must be a whole number from 10 to 65536",

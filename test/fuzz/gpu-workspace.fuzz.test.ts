@@ -1,0 +1,117 @@
+import { Aspects, TerraformStack, Testing } from 'cdktf';
+import * as fc from 'fast-check';
+import {
+  CloudTarget,
+  Gpu,
+  GpuWorkspace,
+  GpuWorkspaceProps,
+  WorkspaceAccess,
+  WorkspaceDns,
+  WorkspacePolicyChecks,
+  WorkspaceSize,
+  WorkspaceTls,
+} from '../../src';
+import { GCP } from '../util';
+
+const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+/** The library's validation error: names the construct, then the prop. */
+const VALIDATION_ERROR = /^GpuWorkspace '[^']*': [A-Za-z][\w.-]* /;
+
+const anyText = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constant(''), fc.constant(' '));
+/** Mostly valid values, sometimes anything: both outcomes must occur often. */
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: invalid, weight: 1 });
+const nameLike = mostly(fc.stringMatching(/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/), anyText);
+const labelLike = mostly(fc.stringMatching(/^[a-z][a-z0-9_-]{0,20}$/), anyText);
+const intIn = (min: number, max: number) =>
+  mostly(fc.integer({ min, max }), fc.oneof(fc.integer({ min: -10, max: 200_000 }), fc.double(), fc.constant(Number.NaN)));
+const cidr = mostly(
+  fc.constantFrom('203.0.113.0/24', '10.0.0.0/8', '0.0.0.0/0', '2001:db8::/48', '::/0'),
+  fc.oneof(fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 40 })).map(([ip, bits]) => `${ip}/${bits}`), anyText),
+);
+
+const props: fc.Arbitrary<Partial<GpuWorkspaceProps>> = fc.record(
+  {
+    workspaceName: nameLike,
+    owner: mostly(fc.emailAddress(), anyText),
+    size: mostly(fc.constantFrom(...Object.values(WorkspaceSize)), anyText.map((s) => s as WorkspaceSize)),
+    gpu: mostly(fc.constantFrom(Gpu.NVIDIA_T4, Gpu.NVIDIA_L4, Gpu.NVIDIA_A100_40GB, Gpu.NVIDIA_A100_80GB), fc.oneof(fc.constantFrom(...Gpu.CATALOG), anyText.map((s) => Gpu.of(s)))),
+    access: fc.oneof(
+      fc.constant(WorkspaceAccess.private()),
+      fc.array(cidr, { minLength: 1, maxLength: 3 }).map((allowedCidrs) => WorkspaceAccess.public({ allowedCidrs })),
+    ),
+    tls: fc.oneof(
+      fc.constant(undefined),
+      mostly(fc.emailAddress(), anyText).map((email) => WorkspaceTls.letsEncrypt({ email })),
+      intIn(24, 87600).map((validityHours) => WorkspaceTls.selfSigned({ validityHours })),
+    ),
+    dns: fc.oneof(
+      fc.constant(undefined),
+      fc.constant(WorkspaceDns.none()),
+      fc.constant(WorkspaceDns.cloudEndpoints()),
+      fc
+        .tuple(nameLike, mostly(fc.domain(), anyText))
+        .map(([zoneName, recordName]) => WorkspaceDns.zone({ zoneName, recordName })),
+    ),
+    spot: fc.boolean(),
+    running: fc.boolean(),
+    homeDiskSizeGiB: intIn(10, 65536),
+    bootDiskSizeGiB: intIn(50, 65536),
+    snapshotRetentionDays: intIn(1, 3650),
+    costCenter: labelLike,
+    labels: fc.dictionary(labelLike, labelLike, { maxKeys: 3 }),
+  },
+  { requiredKeys: [] },
+);
+
+function build(p: Partial<GpuWorkspaceProps>): { json?: any; error?: Error } {
+  const stack = new TerraformStack(Testing.app(), 'fuzz');
+  try {
+    new GpuWorkspace(stack, 'ws', { target: CloudTarget.gcp(GCP), owner: 'owner@example.com', ...p });
+  } catch (e) {
+    return { error: e as Error };
+  }
+  Aspects.of(stack).add(new WorkspacePolicyChecks());
+  const json = JSON.parse(Testing.synth(stack));
+  const findings = stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/error' || m.type === '@cdktf/warn'))
+    .map((m) => m.data);
+  expect(findings).toEqual([]);
+  return { json };
+}
+
+test('random props either synthesize a policy-clean stack with valid names and labels, or fail with a validation error', () => {
+  let built = 0;
+  let refused = 0;
+  fc.assert(
+    fc.property(props, (p) => {
+      const { json, error } = build(p);
+      if (error) {
+        refused++;
+        expect(error).not.toBeInstanceOf(TypeError);
+        expect(error.message).toMatch(VALIDATION_ERROR);
+        return;
+      }
+      built++;
+      for (const [type, byName] of Object.entries<Record<string, any>>(json.resource)) {
+        for (const r of Object.values(byName)) {
+          if (type.startsWith('google_compute_') && typeof r.name === 'string' && !r.name.startsWith('${')) {
+            expect(r.name).toMatch(RFC1035);
+            expect(r.name.length).toBeLessThanOrEqual(63);
+          }
+          for (const [k, v] of Object.entries<string>(r.labels ?? {})) {
+            expect(k).toMatch(LABEL_KEY);
+            expect(v).toMatch(LABEL_VALUE);
+          }
+        }
+      }
+    }),
+    { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? 20261124) },
+  );
+  // Both outcomes must actually occur, or the generators are not exercising the construct.
+  expect(built).toBeGreaterThan(10);
+  expect(refused).toBeGreaterThan(10);
+});
