@@ -88,7 +88,7 @@ const project = new cdktf.ConstructLibraryCdktf({
 
 // nix/ ships with the npm package (so `require.resolve('cdktf-ml-workspace/nix/flake.nix')` works);
 // examples, scripts and benchmarks do not.
-project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/.ci/');
+project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/.ci/', '/.venv/', '/dist-bindings/');
 
 const env = {
   CHECKPOINT_DISABLE: '1',
@@ -106,6 +106,11 @@ project.addTask('synth:examples', {
 project.addTask('scan', {
   description: 'Scan every synthesized example with checkov (installed into .venv/checkov)',
   exec: 'bash scripts/scan.sh',
+});
+
+project.addTask('test:bindings', {
+  description: 'Build the Python binding, synthesize the Python example and compare it with the TypeScript one',
+  exec: 'bash scripts/bindings.sh',
 });
 
 project.addTask('nix:parse', {

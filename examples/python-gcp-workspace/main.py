@@ -1,0 +1,48 @@
+"""A GPU workspace on Google Cloud, from Python: the same stack as examples/gcp-workspace.
+
+    GOOGLE_CLOUD_PROJECT=my-project npx cdktf-cli@0.21 deploy
+"""
+import os
+
+from cdktf import App, Aspects, TerraformStack
+from constructs import Construct
+
+from cdktf_ml_workspace import (
+    CloudTarget,
+    Gpu,
+    GpuWorkspace,
+    WorkspaceAccess,
+    WorkspacePolicyChecks,
+    WorkspaceSize,
+)
+
+
+class GcpWorkspaceStack(TerraformStack):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+
+        GpuWorkspace(
+            self,
+            "alice",
+            target=CloudTarget.gcp(
+                project=os.environ.get("GOOGLE_CLOUD_PROJECT", "ml-research-sandbox"),
+                region="europe-west4",
+                zone="europe-west4-a",
+            ),
+            owner="alice@example.com",
+            cost_center="ml-research",
+            size=WorkspaceSize.MEDIUM,
+            gpu=Gpu.NVIDIA_L4,
+            # The office's egress range; everything else is refused at the firewall.
+            access=WorkspaceAccess.public(allowed_cidrs=["203.0.113.0/24"]),
+            home_disk_size_gib=500,
+            labels={"team": "vision"},
+        )
+
+        # The library's security rules; findings are reported as errors on the resources.
+        Aspects.of(self).add(WorkspacePolicyChecks())
+
+
+app = App()
+GcpWorkspaceStack(app, "gcp-workspace")
+app.synth()
