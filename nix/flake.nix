@@ -14,11 +14,13 @@
       nixosModules = {
         workspace = ./modules/workspace.nix;
         secrets = ./modules/secrets.nix;
+        idleStop = ./modules/idle-stop.nix;
         bootstrap = ./modules/bootstrap.nix;
         default = {
           imports = [
             self.nixosModules.workspace
             self.nixosModules.secrets
+            self.nixosModules.idleStop
           ];
         };
       };
@@ -43,6 +45,9 @@
 
       packages.${system}.gce-image = self.nixosConfigurations.gce-base.config.system.build.googleComputeImage;
 
-      checks.${system}.workspace = import ./tests/workspace.nix { inherit pkgs; };
+      checks.${system} = {
+        workspace = import ./tests/workspace.nix { inherit pkgs; };
+        idle-stop = import ./tests/idle-stop.nix { inherit pkgs; };
+      };
     };
 }

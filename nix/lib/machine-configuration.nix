@@ -3,9 +3,9 @@
 #
 #   imports = [ (import ./machine-configuration.nix { machineJson = /etc/ml-workspace/machine.json; }) ];
 #
-# `modulesPath` is the directory holding this repository's workspace.nix and
-# secrets.nix (not nixpkgs' nixos/modules); the bootstrap passes the copy that
-# is pinned in the image's store.
+# `modulesPath` is the directory holding this repository's workspace.nix,
+# secrets.nix and idle-stop.nix (not nixpkgs' nixos/modules); the bootstrap
+# passes the copy that is pinned in the image's store.
 {
   machineJson,
   modulesPath ? ../modules,
@@ -27,6 +27,7 @@ else
     imports = [
       (modulesPath + "/workspace.nix")
       (modulesPath + "/secrets.nix")
+      (modulesPath + "/idle-stop.nix")
     ];
     config = doc.config;
   }

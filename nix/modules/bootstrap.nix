@@ -16,7 +16,8 @@
 #        "nixpkgs": { "owner": "NixOS", "repo": "nixpkgs",
 #                     "rev": "<40 hex>", "narHash": "sha256-..." },
 #        "config": { "networking": { "hostName": "..." },
-#                    "mlWorkspace": { "workspace": { ... }, "secrets": { ... } } } }
+#                    "mlWorkspace": { "workspace": { ... }, "secrets": { ... },
+#                                     "idleStop": { ... } } } }
 #
 # 3. At every boot `ml-workspace-bootstrap.service` (after network-online and
 #    multi-user.target) fetches the document, retrying while the metadata
@@ -29,7 +30,8 @@
 #    cloud's image profile from nixpkgs, this module (so later boots bootstrap
 #    again) and nix/lib/machine-configuration.nix. That function reads the
 #    document, refuses any schemaVersion other than 1 and turns `config` into
-#    a NixOS module on top of nix/modules/workspace.nix and secrets.nix.
+#    a NixOS module on top of nix/modules/workspace.nix, secrets.nix and
+#    idle-stop.nix.
 # 6. nixpkgs comes from nix/lib/pinned-nixpkgs.nix: a GitHub archive of exactly
 #    `rev`, verified against `narHash`. Branch names are refused, so the same
 #    document always builds the same system.

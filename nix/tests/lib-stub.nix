@@ -39,6 +39,7 @@ let
 
   isStringLike = v: isString v || isPath v || (isAttrs v && (v ? outPath || v ? __toString));
   isDerivation = v: isAttrs v && (v.type or null) == "derivation";
+  isNumber = v: isInt v || isFloat v;
 
   toList = v: if isList v then v else [ v ];
 
@@ -122,7 +123,12 @@ let
     };
     port = intBetween 0 65535;
     float = mkType "float" isFloat { };
-    number = mkType "number" (v: isInt v || isFloat v) { };
+    number = mkType "number" isNumber { };
+    numbers = {
+      between = lo: hi: mkType "numberBetween" (v: isNumber v && v >= lo && v <= hi) { };
+      nonnegative = mkType "numberNonnegative" (v: isNumber v && v >= 0) { };
+      positive = mkType "numberPositive" (v: isNumber v && v > 0) { };
+    };
     path = mkType "path" (v: isStringLike v && hasPrefix "/" (toString v)) { };
     pathInStore = path;
     package = mkType "package" (v: isDerivation v || isStringLike v) { };
@@ -285,6 +291,7 @@ in
 
   getExe = pkg: "${toString pkg}/bin/${pkg.meta.mainProgram or (getName pkg)}";
   getExe' = pkg: exe: "${toString pkg}/bin/${exe}";
+  getBin = pkg: pkg.bin or pkg;
   concatMapStringsSep = sep: f: list: concatStringsSep sep (map f list);
   concatMapStrings = f: list: concatStringsSep "" (map f list);
   boolToString = b: if b then "true" else "false";

@@ -1,5 +1,5 @@
-# Every option the workspace and secrets modules declare, evaluated without
-# nixpkgs:
+# Every option the workspace, secrets and idle-stop modules declare, evaluated
+# without nixpkgs:
 #
 #   nix-instantiate --store dummy:// --eval --strict --json nix/tests/option-paths.nix
 #
@@ -22,6 +22,7 @@ let
   modules = [
     ../modules/workspace.nix
     ../modules/secrets.nix
+    ../modules/idle-stop.nix
   ];
 
   lib = import ./lib-stub.nix;

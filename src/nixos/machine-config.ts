@@ -31,7 +31,14 @@ export interface MachineSpec {
     readonly allowedEmails: string[];
     readonly allowedEmailDomains: string[];
   };
-  readonly secretsProvider: 'gcp' | 'aws' | 'azure';
+  readonly idleStop?: {
+    readonly idleMinutes: number;
+    readonly gpuUtilizationPercent: number;
+    readonly cpuLoadPerCore: number;
+    readonly maxRuntimeHours?: number;
+  };
+  /** The cloud: where secrets are read from and how the machine stops itself. */
+  readonly cloud: 'gcp' | 'aws' | 'azure';
   readonly secrets: Record<string, MachineSecret>;
   readonly nixpkgs: NixpkgsPin;
 }
@@ -80,13 +87,25 @@ export function machineDocument(spec: MachineSpec): Record<string, any> {
       allowedEmailDomains: sso.allowedEmailDomains,
     };
   }
+  const idle = spec.idleStop;
+  const idleStop = idle
+    ? {
+      enable: true,
+      cloud: spec.cloud,
+      idleMinutes: idle.idleMinutes,
+      gpuUtilizationPercent: idle.gpuUtilizationPercent,
+      cpuLoadPerCore: idle.cpuLoadPerCore,
+      ...(idle.maxRuntimeHours !== undefined ? { maxRuntimeHours: idle.maxRuntimeHours } : {}),
+    }
+    : { enable: false };
   const config: Record<string, any> = {
     networking: { hostName: spec.hostName },
     mlWorkspace: {
       workspace,
+      idleStop,
       secrets: {
         enable: true,
-        provider: spec.secretsProvider,
+        provider: spec.cloud,
         secrets: Object.fromEntries(
           Object.entries(spec.secrets)
             .sort(([a], [b]) => a.localeCompare(b))

@@ -100,6 +100,31 @@ export interface GpuWorkspaceProps {
    */
   readonly labels?: { [key: string]: string };
   /**
+   * Stop the machine after this many minutes with no IDE or SSH session, GPUs below
+   * `idleGpuUtilizationPercent` and CPU load below `idleCpuLoadPerCore`, so a long training run
+   * is never stopped and an idle GPU is never left running. 0 switches idle stop off; otherwise
+   * 5–1440. Stopping keeps disks, IP and name; on GCP a guest power-off stops compute billing,
+   * so no cloud permission is needed. The next `cdktf deploy` with `running: true` starts it.
+   * @default 60
+   */
+  readonly idleStopMinutes?: number;
+  /**
+   * A GPU at or above this utilisation (0–100 %) keeps the machine busy.
+   * @default 5
+   */
+  readonly idleGpuUtilizationPercent?: number;
+  /**
+   * A 5-minute load average per core at or above this (0–64) keeps the machine busy.
+   * @default 0.3
+   */
+  readonly idleCpuLoadPerCore?: number;
+  /**
+   * Stop the machine this many hours after boot, busy or not (1–8760): a safety net for
+   * forgotten jobs.
+   * @default - no limit
+   */
+  readonly maxRuntimeHours?: number;
+  /**
    * The nixpkgs revision the machine is built from.
    * @default NixpkgsPin.DEFAULT
    */
@@ -224,6 +249,15 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
     snapshotRetentionDays: props.snapshotRetentionDays ?? 14,
     labels: {},
     nixpkgs: props.nixpkgs ?? NixpkgsPin.DEFAULT,
+    idleStop:
+      props.idleStopMinutes === 0
+        ? undefined
+        : {
+          idleMinutes: props.idleStopMinutes ?? 60,
+          gpuUtilizationPercent: props.idleGpuUtilizationPercent ?? 5,
+          cpuLoadPerCore: props.idleCpuLoadPerCore ?? 0.3,
+          maxRuntimeHours: props.maxRuntimeHours,
+        },
     user: 'workspace',
   };
   return validateWorkspace(scope, spec, props.labels ?? {}, props.costCenter ?? 'unassigned');

@@ -98,6 +98,17 @@ export function validateWorkspace(
   integerIn(scope, 'bootDiskSizeGiB', spec.bootDiskSizeGiB, 50, 65536);
   integerIn(scope, 'snapshotRetentionDays', spec.snapshotRetentionDays, 1, 3650);
 
+  // idle stop
+  if (spec.idleStop) {
+    integerIn(scope, 'idleStopMinutes', spec.idleStop.idleMinutes, 5, 1440);
+    integerIn(scope, 'idleGpuUtilizationPercent', spec.idleStop.gpuUtilizationPercent, 0, 100);
+    const load = spec.idleStop.cpuLoadPerCore;
+    if (isKnown(load) && !(typeof load === 'number' && Number.isFinite(load) && load >= 0 && load <= 64)) {
+      throw fail('idleCpuLoadPerCore', load, 'must be a number from 0 to 64 (load average per core), e.g. 0.3');
+    }
+    if (spec.idleStop.maxRuntimeHours !== undefined) integerIn(scope, 'maxRuntimeHours', spec.idleStop.maxRuntimeHours, 1, 8760);
+  }
+
   // TLS
   const tls = spec.tls;
   if (tls.mode === TlsMode.LETS_ENCRYPT) {

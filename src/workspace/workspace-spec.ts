@@ -35,6 +35,13 @@ export interface WorkspaceSpec {
   /** Final labels: user labels plus the library's own. */
   readonly labels: Record<string, string>;
   readonly nixpkgs: NixpkgsPin;
+  /** Idle auto-stop; undefined when switched off. */
+  readonly idleStop?: {
+    readonly idleMinutes: number;
+    readonly gpuUtilizationPercent: number;
+    readonly cpuLoadPerCore: number;
+    readonly maxRuntimeHours?: number;
+  };
   /** The Unix user that runs the IDE and owns /home on the persistent disk. */
   readonly user: string;
 }

@@ -177,7 +177,7 @@ export function optionDeclarations(): OptionDeclarations {
 }
 
 /**
- * Every option path the workspace and secrets modules declare (sorted), for
+ * Every option path the workspace, secrets and idle-stop modules declare (sorted), for
  * checking that each key the renderer emits is a real NixOS option.
  */
 export function declaredOptionPaths(): string[] {

@@ -22,6 +22,8 @@ const NIXPKGS_NAR_HASH = 'sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=';
 
 const MACHINE_CONFIGURATION = path.join(NIX_DIR, 'lib', 'machine-configuration.nix');
 const PINNED_NIXPKGS = path.join(NIX_DIR, 'lib', 'pinned-nixpkgs.nix');
+const MODULE_CONFIG = path.join(NIX_DIR, 'tests', 'module-config.nix');
+const IDLE_STOP_MODULE = path.join(NIX_DIR, 'modules', 'idle-stop.nix');
 
 const EXPECTED_WORKSPACE_PATHS = [
   'mlWorkspace.workspace.enable',
@@ -61,6 +63,16 @@ const EXPECTED_SECRETS_PATHS = [
   'mlWorkspace.secrets.secrets.<name>.mode',
 ];
 
+const EXPECTED_IDLE_STOP_PATHS = [
+  'mlWorkspace.idleStop.enable',
+  'mlWorkspace.idleStop.cloud',
+  'mlWorkspace.idleStop.idleMinutes',
+  'mlWorkspace.idleStop.gpuUtilizationPercent',
+  'mlWorkspace.idleStop.cpuLoadPerCore',
+  'mlWorkspace.idleStop.maxRuntimeHours',
+  'mlWorkspace.idleStop.stopCommand',
+];
+
 /** Writes `content` as JSON to a fresh temporary file and returns its path. */
 function writeTempJson(content: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-workspace-nix-'));
@@ -95,6 +107,56 @@ function pinDocument(nixpkgs: Record<string, unknown>): string {
   return JSON.stringify({ schemaVersion: 1, nixpkgs, config: {} });
 }
 
+/**
+ * Evaluates the config idle-stop.nix defines, with the stub lib and stand-in
+ * packages (nix/tests/module-config.nix): `idleStop` holds the user's
+ * `mlWorkspace.idleStop` values, `config` the other options the module reads.
+ */
+const IDLE_STOP_EXPR = `{ helper, module, settings }:
+  let
+    s = builtins.fromJSON settings;
+    m = import helper {
+      inherit module;
+      values.mlWorkspace.idleStop = s.idleStop;
+      config = s.config or { };
+    };
+    timer = [ "systemd" "timers" "ml-workspace-idle-stop" ];
+    service = [ "systemd" "services" "ml-workspace-idle-stop" ];
+  in
+  if !(m.defines timer) then { defined = false; } else {
+    defined = true;
+    # Every option's merged value, each checked against its type.
+    options = m.config.mlWorkspace.idleStop;
+    stopCommand = m.value [ "mlWorkspace" "idleStop" "stopCommand" ];
+    timerWantedBy = m.value (timer ++ [ "wantedBy" ]);
+    timerConfig = m.value (timer ++ [ "timerConfig" ]);
+    serviceConfig = m.value (service ++ [ "serviceConfig" ]);
+    inherit (m) failedAssertions warnings;
+  }`;
+
+interface IdleStopConfig {
+  readonly defined: boolean;
+  readonly options: Record<string, unknown>;
+  readonly stopCommand: string;
+  readonly timerWantedBy: string[];
+  readonly timerConfig: Record<string, string>;
+  readonly serviceConfig: Record<string, string>;
+  readonly failedAssertions: string[];
+  readonly warnings: string[];
+}
+
+function idleStopArgs(idleStop: Record<string, unknown>, config: Record<string, unknown> = {}): string[] {
+  return [
+    '--argstr', 'helper', MODULE_CONFIG,
+    '--argstr', 'module', IDLE_STOP_MODULE,
+    '--argstr', 'settings', JSON.stringify({ idleStop, config }),
+  ];
+}
+
+function idleStopConfig(idleStop: Record<string, unknown>, config: Record<string, unknown> = {}): IdleStopConfig {
+  return nixEvalExpr<IdleStopConfig>(IDLE_STOP_EXPR, idleStopArgs(idleStop, config));
+}
+
 describe('nix-instantiate', () => {
   test('is installed (CI installs nix-bin; missing, the Nix checks fail rather than skip)', () => {
     expect(() => requireNixInstantiate()).not.toThrow();
@@ -111,12 +173,15 @@ describe('every .nix file parses', () => {
         'nix/flake.nix',
         'nix/modules/workspace.nix',
         'nix/modules/secrets.nix',
+        'nix/modules/idle-stop.nix',
         'nix/modules/bootstrap.nix',
         'nix/lib/machine-configuration.nix',
         'nix/lib/pinned-nixpkgs.nix',
         'nix/tests/workspace.nix',
+        'nix/tests/idle-stop.nix',
         'nix/tests/option-paths.nix',
         'nix/tests/lib-stub.nix',
+        'nix/tests/module-config.nix',
       ]),
     );
   });
@@ -127,8 +192,8 @@ describe('every .nix file parses', () => {
 });
 
 describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
-  test('are exactly the workspace and secrets options the renderer may emit', () => {
-    const expected = [...EXPECTED_WORKSPACE_PATHS, ...EXPECTED_SECRETS_PATHS].sort();
+  test('are exactly the workspace, secrets and idle-stop options the renderer may emit', () => {
+    const expected = [...EXPECTED_WORKSPACE_PATHS, ...EXPECTED_SECRETS_PATHS, ...EXPECTED_IDLE_STOP_PATHS].sort();
     expect(optionDeclarations().paths).toEqual(expected);
     expect(declaredOptionPaths()).toEqual(expected);
   });
@@ -168,6 +233,11 @@ describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
       'mlWorkspace.secrets.secrets.<name>.owner': 'root',
       'mlWorkspace.secrets.secrets.<name>.group': 'root',
       'mlWorkspace.secrets.secrets.<name>.mode': '0400',
+      'mlWorkspace.idleStop.enable': false,
+      'mlWorkspace.idleStop.idleMinutes': 60,
+      'mlWorkspace.idleStop.gpuUtilizationPercent': 5,
+      'mlWorkspace.idleStop.cpuLoadPerCore': 0.3,
+      'mlWorkspace.idleStop.maxRuntimeHours': null,
     });
   });
 
@@ -177,6 +247,9 @@ describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
     expect(defaults).not.toHaveProperty(['mlWorkspace.workspace.domain']);
     expect(defaults).not.toHaveProperty(['mlWorkspace.secrets.provider']);
     expect(defaults).not.toHaveProperty(['mlWorkspace.secrets.secrets.<name>.source']);
+    expect(defaults).not.toHaveProperty(['mlWorkspace.idleStop.cloud']);
+    // Depends on the cloud; defined in the module's config, not as a plain default.
+    expect(defaults).not.toHaveProperty(['mlWorkspace.idleStop.stopCommand']);
   });
 
   test('match concrete attribute names against <name>', () => {
@@ -184,6 +257,93 @@ describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
     expect(isDeclaredOptionPath('mlWorkspace.workspace.ide.port')).toBe(true);
     expect(isDeclaredOptionPath('mlWorkspace.workspace.ide.host')).toBe(false);
     expect(isDeclaredOptionPath('mlWorkspace.secrets.secrets.connection-token.path')).toBe(false);
+    expect(isDeclaredOptionPath('mlWorkspace.idleStop.idleMinutes')).toBe(true);
+    expect(isDeclaredOptionPath('mlWorkspace.idleStop.idleSeconds')).toBe(false);
+  });
+});
+
+describe('nix/modules/idle-stop.nix (config evaluated with the stub lib)', () => {
+  it.each(['gcp', 'aws'])('powers the VM off by default on %s', (cloud) => {
+    expect(idleStopConfig({ enable: true, cloud }).stopCommand).toBe('systemctl poweroff');
+  });
+
+  test('deallocates instead of powering off by default on Azure, where a stopped VM is still billed', () => {
+    const { stopCommand, warnings } = idleStopConfig({ enable: true, cloud: 'azure' });
+
+    expect(stopCommand).not.toBe('systemctl poweroff');
+    expect(stopCommand).toMatch(/-ml-workspace-azure-deallocate\/bin\/ml-workspace-azure-deallocate$/);
+    expect(warnings).toEqual([]);
+  });
+
+  test('prefers a stop command the user sets over the cloud default', () => {
+    expect(idleStopConfig({ enable: true, cloud: 'azure', stopCommand: 'touch /tmp/stopped' }).stopCommand).toBe('touch /tmp/stopped');
+    expect(idleStopConfig({ enable: true, cloud: 'gcp', stopCommand: 'touch /tmp/stopped' }).stopCommand).toBe('touch /tmp/stopped');
+  });
+
+  test('warns when an Azure VM would only be powered off', () => {
+    const { warnings } = idleStopConfig({ enable: true, cloud: 'azure', stopCommand: 'systemctl poweroff' });
+
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^mlWorkspace\.idleStop\.stopCommand .*allocated and billed/);
+  });
+
+  test('checks every minute from five minutes after boot, with a oneshot service', () => {
+    const { timerWantedBy, timerConfig, serviceConfig } = idleStopConfig({ enable: true, cloud: 'gcp' });
+
+    expect(timerWantedBy).toEqual(['timers.target']);
+    expect(timerConfig).toMatchObject({ OnBootSec: '5min', OnUnitActiveSec: '1min' });
+    expect(serviceConfig).toMatchObject({
+      Type: 'oneshot',
+      RuntimeDirectory: 'ml-workspace/idle-stop',
+      RuntimeDirectoryPreserve: 'yes',
+    });
+    expect(serviceConfig.ExecStart).toMatch(/\/bin\/ml-workspace-idle-stop$/);
+  });
+
+  test('asserts idleMinutes of at least 5, naming the full option path', () => {
+    expect(idleStopConfig({ enable: true, cloud: 'gcp' }).failedAssertions).toEqual([]);
+    expect(idleStopConfig({ enable: true, cloud: 'gcp', idleMinutes: 5 }).failedAssertions).toEqual([]);
+
+    const { failedAssertions } = idleStopConfig({ enable: true, cloud: 'gcp', idleMinutes: 4 });
+
+    expect(failedAssertions).toHaveLength(1);
+    expect(failedAssertions[0]).toMatch(/^mlWorkspace\.idleStop\.idleMinutes must be at least 5, got 4;/);
+  });
+
+  test('defines nothing when disabled', () => {
+    expect(idleStopConfig({ cloud: 'gcp' }).defined).toBe(false);
+    expect(idleStopConfig({}).defined).toBe(false);
+  });
+
+  test('rejects values outside the option types', () => {
+    expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'gcp', cpuLoadPerCore: 0 }))).toMatch(
+      /mlWorkspace\.idleStop\.cpuLoadPerCore = 0 is not a valid numberPositive/,
+    );
+    expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'gcp', gpuUtilizationPercent: 101 }))).toMatch(
+      /mlWorkspace\.idleStop\.gpuUtilizationPercent = 101 is not a valid intBetween/,
+    );
+    expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'gcp', maxRuntimeHours: 0 }))).toMatch(
+      /mlWorkspace\.idleStop\.maxRuntimeHours = 0 is not a valid nullOr/,
+    );
+    expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'openstack' }))).toMatch(
+      /mlWorkspace\.idleStop\.cloud = "openstack" is not a valid enum/,
+    );
+  });
+
+  test('fills in the defaults of the options the user leaves out', () => {
+    expect(idleStopConfig({ enable: true, cloud: 'aws', idleMinutes: 30 }).options).toEqual({
+      enable: true,
+      cloud: 'aws',
+      idleMinutes: 30,
+      gpuUtilizationPercent: 5,
+      cpuLoadPerCore: 0.3,
+      maxRuntimeHours: null,
+      stopCommand: 'systemctl poweroff',
+    });
+  });
+
+  test('accepts a whole number for cpuLoadPerCore, as JSON renders 1.0', () => {
+    expect(idleStopConfig({ enable: true, cloud: 'gcp', cpuLoadPerCore: 1 }).options.cpuLoadPerCore).toBe(1);
   });
 });
 
@@ -209,7 +369,7 @@ describe('nix/lib/machine-configuration.nix', () => {
     },
   };
 
-  test('turns the document config into a module on top of workspace.nix and secrets.nix', () => {
+  test('turns the document config into a module on top of workspace.nix, secrets.nix and idle-stop.nix', () => {
     const machineJson = writeTempJson({
       schemaVersion: 1,
       nixpkgs: { owner: 'NixOS', repo: 'nixpkgs', rev: NIXPKGS_REV, narHash: NIXPKGS_NAR_HASH },
@@ -219,7 +379,11 @@ describe('nix/lib/machine-configuration.nix', () => {
     const module = nixEvalExpr<{ imports: string[]; config: unknown }>(MACHINE_CONFIGURATION_EXPR, machineConfigurationArgs(machineJson));
 
     expect(module.config).toEqual(config);
-    expect(module.imports).toEqual(['/stub/modules/workspace.nix', '/stub/modules/secrets.nix']);
+    expect(module.imports).toEqual([
+      '/stub/modules/workspace.nix',
+      '/stub/modules/secrets.nix',
+      '/stub/modules/idle-stop.nix',
+    ]);
   });
 
   test('refuses schemaVersion 2, naming the field', () => {

@@ -191,6 +191,7 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
               keyFile: '/run/ml-workspace/secrets/tls-key',
             },
           },
+          idleStop: { enable: true, cloud: 'gcp', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3 },
           secrets: {
             enable: true,
             provider: 'gcp',
@@ -511,6 +512,32 @@ describe('GpuWorkspace on GCP options', () => {
     expect(s.one('google_compute_disk').name).toBe('alice-gpu-home');
     expect(s.one('google_service_account').account_id).toBe('mlw-alice-gpu');
     expect(Object.keys(s.json.output).sort()).toEqual(['alice-gpu_instance_name', 'alice-gpu_ip_address', 'alice-gpu_sign_in', 'alice-gpu_url']);
+  });
+
+  test('idle stop thresholds and a maximum runtime reach the machine document', () => {
+    const doc = machineDoc(
+      gcpWorkspace({ idleStopMinutes: 30, idleGpuUtilizationPercent: 10, idleCpuLoadPerCore: 0.5, maxRuntimeHours: 72 }).one(
+        'google_compute_instance',
+      ),
+    );
+    expect(doc.config.mlWorkspace.idleStop).toEqual({
+      enable: true,
+      cloud: 'gcp',
+      idleMinutes: 30,
+      gpuUtilizationPercent: 10,
+      cpuLoadPerCore: 0.5,
+      maxRuntimeHours: 72,
+    });
+  });
+
+  test('idleStopMinutes: 0 switches idle stop off; GCP needs no extra permission for it', () => {
+    const s = gcpWorkspace({ idleStopMinutes: 0 });
+    expect(machineDoc(s.one('google_compute_instance')).config.mlWorkspace.idleStop).toEqual({ enable: false });
+    // A guest power-off stops a GCP VM: the same two project roles as without idle stop.
+    expect(Object.values<any>(s.of('google_project_iam_member')).map((m) => m.role).sort()).toEqual([
+      'roles/logging.logWriter',
+      'roles/monitoring.metricWriter',
+    ]);
   });
 
   test('a nixpkgs pin reaches the machine document', () => {

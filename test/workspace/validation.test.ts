@@ -75,6 +75,26 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
       "GpuWorkspace 'alice': size 'HUGE' is not a size preset; use one of WorkspaceSize.SMALL, WorkspaceSize.MEDIUM, WorkspaceSize.LARGE, WorkspaceSize.XLARGE",
     ],
     [
+      'idle stop too soon after boot',
+      () => buildError({ idleStopMinutes: 2 }),
+      "GpuWorkspace 'alice': idleStopMinutes 2 must be a whole number from 5 to 1440",
+    ],
+    [
+      'GPU threshold above 100 %',
+      () => buildError({ idleGpuUtilizationPercent: 150 }),
+      "GpuWorkspace 'alice': idleGpuUtilizationPercent 150 must be a whole number from 0 to 100",
+    ],
+    [
+      'negative CPU load threshold',
+      () => buildError({ idleCpuLoadPerCore: -1 }),
+      "GpuWorkspace 'alice': idleCpuLoadPerCore -1 must be a number from 0 to 64 (load average per core), e.g. 0.3",
+    ],
+    [
+      'maximum runtime of zero hours',
+      () => buildError({ maxRuntimeHours: 0 }),
+      "GpuWorkspace 'alice': maxRuntimeHours 0 must be a whole number from 1 to 8760",
+    ],
+    [
       'home disk too small',
       () => buildError({ homeDiskSizeGiB: 5 }),
       "GpuWorkspace 'alice': homeDiskSizeGiB 5 must be a whole number from 10 to 65536",

@@ -296,7 +296,8 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
         allowedEmailDomains: sso.allowedDomains,
       }
       : undefined,
-    secretsProvider: 'gcp',
+    idleStop: spec.idleStop,
+    cloud: 'gcp',
     secrets: machineSecrets,
     nixpkgs: spec.nixpkgs,
   });
