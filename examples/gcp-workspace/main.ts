@@ -11,7 +11,7 @@ class GcpWorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
 
-    new GpuWorkspace(this, 'alice', {
+    const workspace = new GpuWorkspace(this, 'alice', {
       target: CloudTarget.gcp({
         project: process.env.GOOGLE_CLOUD_PROJECT ?? 'ml-research-sandbox',
         region: 'europe-west4',
@@ -26,6 +26,8 @@ class GcpWorkspaceStack extends TerraformStack {
       homeDiskSizeGiB: 500,
       labels: { team: 'vision' },
     });
+    // Alice may open the IAP tunnel / SSH with OS Login and read her connection token.
+    workspace.grantAccess('user:alice@example.com');
 
     // The library's security rules; findings are reported as errors on the resources.
     Aspects.of(this).add(new WorkspacePolicyChecks());

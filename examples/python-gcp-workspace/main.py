@@ -21,7 +21,7 @@ class GcpWorkspaceStack(TerraformStack):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
 
-        GpuWorkspace(
+        workspace = GpuWorkspace(
             self,
             "alice",
             target=CloudTarget.gcp(
@@ -38,6 +38,8 @@ class GcpWorkspaceStack(TerraformStack):
             home_disk_size_gib=500,
             labels={"team": "vision"},
         )
+        # Alice may open the IAP tunnel / SSH with OS Login and read her connection token.
+        workspace.grant_access("user:alice@example.com")
 
         # The library's security rules; findings are reported as errors on the resources.
         Aspects.of(self).add(WorkspacePolicyChecks())

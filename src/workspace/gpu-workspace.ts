@@ -1,6 +1,6 @@
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { BuiltWorkspace, buildGcpWorkspace } from '../clouds/gcp/gcp-workspace';
+import { BuiltWorkspace, buildGcpWorkspace, grantGcpAccess } from '../clouds/gcp/gcp-workspace';
 import { GcpWorkspaceResources } from '../clouds/gcp/resources';
 import { AccessMode, WorkspaceAccess } from '../core/access';
 import { AuthMode, WorkspaceAuth } from '../core/auth';
@@ -162,9 +162,11 @@ export class GpuWorkspace extends Construct {
   public readonly gcp?: GcpWorkspaceResources;
   /** The workspace's settings with every default filled in. @internal */
   public readonly _spec: WorkspaceSpec;
+  private readonly target: CloudTarget;
 
   constructor(scope: Construct, id: string, props: GpuWorkspaceProps) {
     super(scope, id);
+    this.target = props.target;
     this._spec = resolveSpec(this, props);
     const twin = TerraformStack.of(this)
       .node.findAll()
@@ -204,6 +206,29 @@ export class GpuWorkspace extends Construct {
     output('ip_address', this.ipAddress, 'Workspace IP address');
     output('instance_name', this.instanceName, 'Workspace VM name');
     output('sign_in', this.signInCommand, 'How to get into the IDE');
+  }
+
+  /**
+   * Lets a person or group use this workspace. On GCP: IAP tunnel access and OS Login on this
+   * VM (`roles/iap.tunnelResourceAccessor`, `roles/compute.osLogin`), permission to act as the
+   * workspace's service account (which OS Login requires), and read access to the connection
+   * token secret when the workspace uses one. Nothing is granted project-wide.
+   *
+   * @param member an IAM principal: `user:alice@example.com`, `group:ml-team@example.com`,
+   * `serviceAccount:...`, `principal://...` or `principalSet://...`
+   */
+  public grantAccess(member: string): void {
+    if (Token.isUnresolved(member)) {
+      throw new Error(
+        `GpuWorkspace '${this.node.id}': grantAccess member must be known at synth time (it names the grant's construct id); pass a literal principal`,
+      );
+    }
+    if (!/^(user|group|serviceAccount|domain):\S+$|^principal(Set)?:\/\/\S+$/.test(member)) {
+      throw new Error(
+        `GpuWorkspace '${this.node.id}': grantAccess member '${member}' is not an IAM principal; write it like 'user:alice@example.com' or 'group:ml-team@example.com'`,
+      );
+    }
+    grantGcpAccess(this, this.target.gcpOptions!, this.gcp!, member);
   }
 }
 

@@ -572,6 +572,70 @@ describe('GpuWorkspace on GCP options', () => {
   });
 });
 
+describe('grantAccess', () => {
+  test('grants IAP, OS Login, act-as and the token on the workspace\'s own resources only', () => {
+    const s = synthStack((stack) => {
+      const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+      ws.grantAccess('user:alice@example.com');
+      ws.grantAccess('group:ml-team@example.com');
+      return ws;
+    });
+    const byMember = (a: any, b: any) => String(a.member ?? a[a.length - 1]).localeCompare(String(b.member ?? b[b.length - 1]));
+    const iap = Object.values<any>(s.of('google_iap_tunnel_instance_iam_member')).sort(byMember);
+    expect(iap).toEqual([
+      { project: 'ml-prod-123', zone: 'europe-west4-a', instance: '${google_compute_instance.alice_D7A8A555.name}', role: 'roles/iap.tunnelResourceAccessor', member: 'group:ml-team@example.com' },
+      { project: 'ml-prod-123', zone: 'europe-west4-a', instance: '${google_compute_instance.alice_D7A8A555.name}', role: 'roles/iap.tunnelResourceAccessor', member: 'user:alice@example.com' },
+    ]);
+    expect(Object.values<any>(s.of('google_compute_instance_iam_member')).map((m) => [m.instance_name, m.role, m.member]).sort(byMember)).toEqual([
+      ['${google_compute_instance.alice_D7A8A555.name}', 'roles/compute.osLogin', 'group:ml-team@example.com'],
+      ['${google_compute_instance.alice_D7A8A555.name}', 'roles/compute.osLogin', 'user:alice@example.com'],
+    ]);
+    expect(Object.values<any>(s.of('google_service_account_iam_member')).map((m) => [m.service_account_id, m.role, m.member]).sort(byMember)).toEqual([
+      ['${google_service_account.alice_ServiceAccount_D5634D82.name}', 'roles/iam.serviceAccountUser', 'group:ml-team@example.com'],
+      ['${google_service_account.alice_ServiceAccount_D5634D82.name}', 'roles/iam.serviceAccountUser', 'user:alice@example.com'],
+    ]);
+    const tokenReaders = Object.values<any>(s.of('google_secret_manager_secret_iam_member')).filter((m) => m.member.startsWith('user:') || m.member.startsWith('group:'));
+    expect(tokenReaders.map((m) => [m.secret_id, m.member]).sort(byMember)).toEqual([
+      ['${google_secret_manager_secret.alice_ConnectionTokenSecret_FB03C3B9.secret_id}', 'group:ml-team@example.com'],
+      ['${google_secret_manager_secret.alice_ConnectionTokenSecret_FB03C3B9.secret_id}', 'user:alice@example.com'],
+    ]);
+    expect(Object.values<any>(s.of('google_project_iam_member')).map((m) => m.member)).not.toContain('user:alice@example.com');
+  });
+
+  test('with SSO there is no token to grant', () => {
+    const s = synthStack((stack) => {
+      const ws = new GpuWorkspace(stack, 'alice', {
+        target: CloudTarget.gcp(GCP),
+        owner: 'alice@example.com',
+        auth: WorkspaceAuth.sso({ provider: SsoProvider.GOOGLE, clientId: 'c', clientSecretName: 'google-oauth' }),
+      });
+      ws.grantAccess('user:alice@example.com');
+      return ws;
+    });
+    const members = Object.values<any>(s.of('google_secret_manager_secret_iam_member')).map((m) => m.member);
+    expect(members).not.toContain('user:alice@example.com');
+    expect(Object.keys(s.of('google_iap_tunnel_instance_iam_member'))).toHaveLength(1);
+  });
+
+  test.each([
+    ['alice@example.com', "GpuWorkspace 'alice': grantAccess member 'alice@example.com' is not an IAM principal; write it like 'user:alice@example.com' or 'group:ml-team@example.com'"],
+    ['user:', "GpuWorkspace 'alice': grantAccess member 'user:' is not an IAM principal"],
+  ])('refuses %s', (member, message) => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+    expect(() => ws.grantAccess(member)).toThrow(message);
+  });
+
+  test('refuses a principal known only at apply time', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+    const v = new TerraformVariable(stack, 'who', { type: 'string' });
+    expect(() => ws.grantAccess(v.stringValue)).toThrow(
+      "GpuWorkspace 'alice': grantAccess member must be known at synth time (it names the grant's construct id); pass a literal principal",
+    );
+  });
+});
+
 describe('synthesis is deterministic', () => {
   test('the same props give byte-identical JSON', () => {
     const build = () => {

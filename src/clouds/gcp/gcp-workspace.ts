@@ -2,6 +2,7 @@ import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeDisk } from '@cdktf/provider-google/lib/compute-disk';
 import { ComputeDiskResourcePolicyAttachment } from '@cdktf/provider-google/lib/compute-disk-resource-policy-attachment';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeInstanceIamMember } from '@cdktf/provider-google/lib/compute-instance-iam-member';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeResourcePolicy } from '@cdktf/provider-google/lib/compute-resource-policy';
@@ -10,6 +11,7 @@ import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat'
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { EndpointsService } from '@cdktf/provider-google/lib/endpoints-service';
+import { IapTunnelInstanceIamMember } from '@cdktf/provider-google/lib/iap-tunnel-instance-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
@@ -17,6 +19,7 @@ import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
@@ -62,6 +65,48 @@ function projectService(scope: Construct, project: string, service: string): Pro
     (owner.node.tryFindChild(id) as ProjectService | undefined) ??
     new ProjectService(owner, id, { project, service, disableOnDestroy: false, disableDependentServices: false })
   );
+}
+
+/**
+ * Lets a principal use a workspace: SSH with OS Login through IAP (and the IDE through IAP in
+ * private mode), and read the connection token when the workspace uses one. Everything is
+ * granted on the workspace's own resources, nothing project-wide.
+ *
+ * @internal
+ */
+export function grantGcpAccess(scope: Construct, target: GcpTargetOptions, resources: GcpWorkspaceResources, member: string): void {
+  const { project, zone } = target;
+  const id = `Access-${member.replace(/\//g, '_')}`;
+  const instanceName = resources.instance.name;
+  new IapTunnelInstanceIamMember(scope, `${id}-Iap`, {
+    project,
+    zone,
+    instance: instanceName,
+    role: 'roles/iap.tunnelResourceAccessor',
+    member,
+  });
+  new ComputeInstanceIamMember(scope, `${id}-OsLogin`, {
+    project,
+    zone,
+    instanceName,
+    role: 'roles/compute.osLogin',
+    member,
+  });
+  // OS Login to a VM that runs as a service account needs permission to act as it.
+  new ServiceAccountIamMember(scope, `${id}-ActAs`, {
+    serviceAccountId: resources.serviceAccount.name,
+    role: 'roles/iam.serviceAccountUser',
+    member,
+  });
+  const token = resources.secrets.find((s) => s.node.id === 'ConnectionTokenSecret');
+  if (token) {
+    new SecretManagerSecretIamMember(scope, `${id}-Token`, {
+      project,
+      secretId: token.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member,
+    });
+  }
 }
 
 /**
