@@ -1,7 +1,7 @@
 import { PolicyLevel } from '../level';
 import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { isIngressFromAnywhere } from './firewall';
 
-const ANYWHERE = ['0.0.0.0/0', '::/0'];
 
 function opensPort22(allow: any): boolean {
   if (!['tcp', 'all'].includes(String(allow.protocol))) return false;
@@ -21,10 +21,7 @@ export const NET2: PolicyRule = {
   why: 'SSH from anywhere invites brute force and exploits; workspaces use IAP with OS Login instead.',
   checkovId: 'CKV_GCP_2',
   check: ({ type, config }: ResolvedResource) => {
-    const applies =
-      type === 'google_compute_firewall' &&
-      (config.direction ?? 'INGRESS') === 'INGRESS' &&
-      (config.source_ranges ?? []).some((r: string) => ANYWHERE.includes(r));
+    const applies = isIngressFromAnywhere(type, config);
     return outcome(applies, !(config.allow ?? []).some(opensPort22));
   },
 };
