@@ -43,7 +43,40 @@
         ];
       };
 
-      packages.${system}.gce-image = self.nixosConfigurations.gce-base.config.system.build.googleComputeImage;
+      # The AWS and Azure base images: the same bootstrap, reading the machine
+      # document from user data. nixpkgs' image modules (`image.modules.amazon`,
+      # `image.modules.azure`) add each cloud's image profile when building.
+      nixosConfigurations.amazon-base = nixpkgs.lib.nixosSystem {
+        modules = [
+          self.nixosModules.bootstrap
+          {
+            nixpkgs.hostPlatform = system;
+            mlWorkspace.bootstrap.enable = true;
+            mlWorkspace.bootstrap.cloud = "aws";
+            system.stateVersion = "25.11";
+          }
+        ];
+      };
+
+      nixosConfigurations.azure-base = nixpkgs.lib.nixosSystem {
+        modules = [
+          self.nixosModules.bootstrap
+          {
+            nixpkgs.hostPlatform = system;
+            mlWorkspace.bootstrap.enable = true;
+            mlWorkspace.bootstrap.cloud = "azure";
+            system.stateVersion = "25.11";
+          }
+        ];
+      };
+
+      packages.${system} = {
+        gce-image = self.nixosConfigurations.gce-base.config.system.build.googleComputeImage;
+        # A VHD for `aws ec2 import-snapshot` + `register-image` (README: "AWS image").
+        amazon-image = self.nixosConfigurations.amazon-base.config.system.build.images.amazon;
+        # A fixed-size VHD for an Azure managed image (README: "Azure image").
+        azure-image = self.nixosConfigurations.azure-base.config.system.build.images.azure;
+      };
 
       checks.${system} = {
         workspace = import ./tests/workspace.nix { inherit pkgs; };

@@ -4,14 +4,24 @@ export enum DnsMode {
   CLOUD_ENDPOINTS = 'CLOUD_ENDPOINTS',
   /** An A record in a DNS zone you manage on the same cloud. */
   ZONE = 'ZONE',
+  /** Azure: the public IP's `domain_name_label`, `<name>-<suffix>.<location>.cloudapp.azure.com`. */
+  AZURE_DOMAIN_LABEL = 'AZURE_DOMAIN_LABEL',
   /** No DNS record; the workspace is reached by IP or through a tunnel. */
   NONE = 'NONE',
 }
 
 /** Options for {@link WorkspaceDns.zone}. */
 export interface DnsZoneOptions {
-  /** The zone's name on the cloud (on GCP, the Cloud DNS managed zone name). */
+  /**
+   * The zone: on GCP the Cloud DNS managed zone name (`ml-zone`), on AWS the Route 53 hosted
+   * zone id (`Z0123456789ABCDEFGHIJ`), on Azure the DNS zone's name (`ml.example.com`).
+   */
   readonly zoneName: string;
+  /**
+   * Azure only: the resource group of the DNS zone.
+   * @default - the workspace's resource group
+   */
+  readonly resourceGroupName?: string;
   /** The fully qualified name of the record, e.g. `alice.ml.example.com`. */
   readonly recordName: string;
   /**
@@ -32,6 +42,16 @@ export class WorkspaceDns {
    */
   public static cloudEndpoints(): WorkspaceDns {
     return new WorkspaceDns(DnsMode.CLOUD_ENDPOINTS, undefined);
+  }
+
+  /**
+   * Azure: a name under `cloudapp.azure.com` from the static public IP's `domain_name_label`
+   * (the default there in public mode). The label is `<workspace>-<suffix>`, with a short random
+   * suffix made once per workspace, since labels are unique per region. Let's Encrypt
+   * certifies it without any DNS zone.
+   */
+  public static azureDomainLabel(): WorkspaceDns {
+    return new WorkspaceDns(DnsMode.AZURE_DOMAIN_LABEL, undefined);
   }
 
   /** An A record in a zone you manage. */

@@ -1,6 +1,13 @@
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { BuiltWorkspace, buildGcpWorkspace, grantGcpAccess } from '../clouds/gcp/gcp-workspace';
+import { buildAwsWorkspace, grantAwsAccess } from '../clouds/aws/aws-workspace';
+import { AwsWorkspaceResources } from '../clouds/aws/resources';
+import { validateAwsTarget } from '../clouds/aws/validate';
+import { buildAzureWorkspace, grantAzureAccess } from '../clouds/azure/azure-workspace';
+import { AzureWorkspaceResources } from '../clouds/azure/resources';
+import { validateAzureTarget } from '../clouds/azure/validate';
+import { BuiltWorkspace } from '../clouds/common/built';
+import { buildGcpWorkspace, grantGcpAccess } from '../clouds/gcp/gcp-workspace';
 import { GcpWorkspaceResources } from '../clouds/gcp/resources';
 import { AccessMode, WorkspaceAccess } from '../core/access';
 import { AuthMode, WorkspaceAuth } from '../core/auth';
@@ -15,7 +22,10 @@ import { validateGcpTarget, validateWorkspace } from './validate';
 
 /** Properties of a {@link GpuWorkspace}. */
 export interface GpuWorkspaceProps {
-  /** The cloud and placement, e.g. `CloudTarget.gcp({ project, region, zone })`. */
+  /**
+   * The cloud and placement: `CloudTarget.gcp({ project, region, zone })`,
+   * `CloudTarget.aws({ region })` or `CloudTarget.azure({ location, imageId })`.
+   */
   readonly target: CloudTarget;
   /**
    * The owner's email. It becomes the `owner` label, the default SSO allow-list and the
@@ -56,8 +66,9 @@ export interface GpuWorkspaceProps {
   readonly auth?: WorkspaceAuth;
   /**
    * DNS name.
-   * @default - `WorkspaceDns.cloudEndpoints()` on GCP in public mode, `WorkspaceDns.none()` in
-   * private mode
+   * @default - in public mode `WorkspaceDns.cloudEndpoints()` on GCP,
+   * `WorkspaceDns.azureDomainLabel()` on Azure and `WorkspaceDns.none()` on AWS (give a Route 53
+   * zone there for Let's Encrypt); `WorkspaceDns.none()` in private mode
    */
   readonly dns?: WorkspaceDns;
   /**
@@ -103,8 +114,12 @@ export interface GpuWorkspaceProps {
    * Stop the machine after this many minutes with no IDE or SSH session, GPUs below
    * `idleGpuUtilizationPercent` and CPU load below `idleCpuLoadPerCore`, so a long training run
    * is never stopped and an idle GPU is never left running. 0 switches idle stop off; otherwise
-   * 5–1440. Stopping keeps disks, IP and name; on GCP a guest power-off stops compute billing,
-   * so no cloud permission is needed. The next `cdktf deploy` with `running: true` starts it.
+   * 5–1440. Stopping keeps disks, IP and name. On GCP and AWS a guest power-off stops compute
+   * billing (AWS instances are set to stop, not terminate, on shutdown), so no cloud permission
+   * is needed; on Azure a shutdown leaves the VM allocated and billed, so the VM deallocates
+   * itself through its managed identity, which gets a role with only the `deallocate` and
+   * `read` actions on that one VM. Start it again with the cloud's console or CLI, or
+   * `cdktf deploy`.
    * @default 60
    */
   readonly idleStopMinutes?: number;
@@ -160,6 +175,10 @@ export class GpuWorkspace extends Construct {
   public readonly signInCommand: string;
   /** The Google Cloud resources, when the target is GCP. */
   public readonly gcp?: GcpWorkspaceResources;
+  /** The AWS resources, when the target is AWS. */
+  public readonly aws?: AwsWorkspaceResources;
+  /** The Azure resources, when the target is Azure. */
+  public readonly azure?: AzureWorkspaceResources;
   /** The workspace's settings with every default filled in. @internal */
   public readonly _spec: WorkspaceSpec;
   private readonly target: CloudTarget;
@@ -177,18 +196,37 @@ export class GpuWorkspace extends Construct {
       );
     }
 
-    let built: BuiltWorkspace;
+    let built: BuiltWorkspace<unknown>;
     switch (props.target.cloud) {
       case Cloud.GCP: {
         const target = props.target.gcpOptions!;
         validateGcpTarget(this, this._spec, target);
-        built = buildGcpWorkspace(this, this._spec, target);
-        this.gcp = built.resources;
-        this.node.defaultChild = built.resources.instance;
+        const gcp = buildGcpWorkspace(this, this._spec, target);
+        this.gcp = gcp.resources;
+        this.node.defaultChild = gcp.resources.instance;
+        built = gcp;
+        break;
+      }
+      case Cloud.AWS: {
+        const target = props.target.awsOptions!;
+        validateAwsTarget(this, this._spec, target);
+        const aws = buildAwsWorkspace(this, this._spec, target);
+        this.aws = aws.resources;
+        this.node.defaultChild = aws.resources.instance;
+        built = aws;
+        break;
+      }
+      case Cloud.AZURE: {
+        const target = props.target.azureOptions!;
+        validateAzureTarget(this, this._spec, target);
+        const azure = buildAzureWorkspace(this, this._spec, target);
+        this.azure = azure.resources;
+        this.node.defaultChild = azure.resources.virtualMachine;
+        built = azure;
         break;
       }
       default:
-        throw new Error(`GpuWorkspace '${id}': target ${props.target.cloud} is not supported yet; use CloudTarget.gcp(...)`);
+        throw new Error(`GpuWorkspace '${id}': target ${props.target.cloud} is not a cloud; use CloudTarget.gcp(...), CloudTarget.aws(...) or CloudTarget.azure(...)`);
     }
 
     this.workspaceName = this._spec.name;
@@ -209,26 +247,46 @@ export class GpuWorkspace extends Construct {
   }
 
   /**
-   * Lets a person or group use this workspace. On GCP: IAP tunnel access and OS Login on this
-   * VM (`roles/iap.tunnelResourceAccessor`, `roles/compute.osLogin`), permission to act as the
-   * workspace's service account (which OS Login requires), and read access to the connection
-   * token secret when the workspace uses one. Nothing is granted project-wide.
+   * Lets a person or group use this workspace, granting only what that needs on this
+   * workspace's own resources, nothing account- or project-wide.
    *
-   * @param member an IAM principal: `user:alice@example.com`, `group:ml-team@example.com`,
-   * `serviceAccount:...`, `principal://...` or `principalSet://...`
+   * - GCP: IAP tunnel access and OS Login on this VM (`roles/iap.tunnelResourceAccessor`,
+   *   `roles/compute.osLogin`), permission to act as the workspace's service account (which
+   *   OS Login requires), and read access to the connection token secret when there is one.
+   * - AWS: an IAM policy attached to the role, user or group allowing Session Manager sessions
+   *   (shell and port forwarding) to this instance only, and reading the connection token secret.
+   * - Azure: `Reader` on the VM (what `az network bastion tunnel` and `ssh` need) and
+   *   `Key Vault Secrets User` on the connection token secret.
+   *
+   * @param member on GCP an IAM principal (`user:alice@example.com`, `group:ml-team@example.com`,
+   * `serviceAccount:...`, `principal://...`); on AWS an IAM role, user or group ARN
+   * (`arn:aws:iam::123456789012:role/alice`); on Azure the object id of a Microsoft Entra user,
+   * group or service principal
    */
   public grantAccess(member: string): void {
+    const fail = (problem: string) => new Error(`GpuWorkspace '${this.node.id}': grantAccess member ${problem}`);
     if (Token.isUnresolved(member)) {
-      throw new Error(
-        `GpuWorkspace '${this.node.id}': grantAccess member must be known at synth time (it names the grant's construct id); pass a literal principal`,
-      );
+      throw fail('must be known at synth time (it names the grant\'s construct id); pass a literal principal');
     }
-    if (!/^(user|group|serviceAccount|domain):\S+$|^principal(Set)?:\/\/\S+$/.test(member)) {
-      throw new Error(
-        `GpuWorkspace '${this.node.id}': grantAccess member '${member}' is not an IAM principal; write it like 'user:alice@example.com' or 'group:ml-team@example.com'`,
-      );
+    switch (this.target.cloud) {
+      case Cloud.GCP:
+        if (!/^(user|group|serviceAccount|domain):\S+$|^principal(Set)?:\/\/\S+$/.test(member)) {
+          throw fail(`'${member}' is not an IAM principal; write it like 'user:alice@example.com' or 'group:ml-team@example.com'`);
+        }
+        grantGcpAccess(this, this.target.gcpOptions!, this.gcp!, member);
+        break;
+      case Cloud.AWS:
+        if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user|group)\/[\w+=,.@/-]+$/.test(member)) {
+          throw fail(`'${member}' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'`);
+        }
+        grantAwsAccess(this, this.aws!, member);
+        break;
+      default:
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(member)) {
+          throw fail(`'${member}' is not a Microsoft Entra object id; give the user's, group's or service principal's object id, e.g. '00000000-0000-0000-0000-000000000000'`);
+        }
+        grantAzureAccess(this, this.azure!, member);
     }
-    grantGcpAccess(this, this.target.gcpOptions!, this.gcp!, member);
   }
 }
 
@@ -238,10 +296,13 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
   const isPublic = access.mode === AccessMode.PUBLIC;
   const tls = props.tls ?? (isPublic ? WorkspaceTls.letsEncrypt() : WorkspaceTls.selfSigned());
   const auth = props.auth ?? WorkspaceAuth.connectionToken();
-  const dns =
-    props.dns ?? (isPublic && props.target.cloud === Cloud.GCP ? WorkspaceDns.cloudEndpoints() : WorkspaceDns.none());
+  const cloud = props.target.cloud;
+  const publicDefault =
+    cloud === Cloud.GCP ? WorkspaceDns.cloudEndpoints() : cloud === Cloud.AZURE ? WorkspaceDns.azureDomainLabel() : WorkspaceDns.none();
+  const dns = props.dns ?? (isPublic ? publicDefault : WorkspaceDns.none());
   const sso = auth.ssoOptions;
   const spec: WorkspaceSpec = {
+    cloud,
     name: props.workspaceName ?? scope.node.id,
     owner: props.owner,
     size: props.size ?? WorkspaceSize.SMALL,

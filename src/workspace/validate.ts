@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { gcpGpus, gcpMachine, gcpSmallestOnDemandSize } from '../clouds/gcp/machine-types';
 import { AccessMode } from '../core/access';
 import { AuthMode, SsoProvider } from '../core/auth';
-import { GcpTargetOptions } from '../core/cloud-target';
+import { Cloud, GcpTargetOptions } from '../core/cloud-target';
 import { DnsMode } from '../core/dns';
 import { DOMAIN, EMAIL } from '../core/email';
 import { GCP_LABEL_KEY, GCP_LABEL_VALUE, GCP_MAX_LABELS, toLabelValue } from '../core/label-rules';
@@ -14,6 +14,29 @@ import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validati
 import { WorkspaceSpec } from './workspace-spec';
 
 const KIND = 'GpuWorkspace';
+
+const CLOUD_NAME: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
+
+/** Labels (GCP) and tags (AWS, Azure) per resource. */
+const MAX_LABELS: Record<Cloud, number> = { [Cloud.GCP]: GCP_MAX_LABELS, [Cloud.AWS]: 50, [Cloud.AZURE]: 50 };
+
+/** What a DNS zone is called on each cloud, and how to fix a wrong one. */
+const ZONE_NAME: Record<Cloud, { pattern: RegExp; problem: string }> = {
+  [Cloud.GCP]: { pattern: RFC1035, problem: 'is not a zone name; give the managed zone name (lowercase letters, digits, hyphens)' },
+  [Cloud.AWS]: {
+    pattern: /^Z[A-Z0-9]{1,31}$/,
+    problem: "is not a Route 53 hosted zone id; give the id, e.g. 'Z0123456789ABCDEFGHIJ', not the domain name",
+  },
+  [Cloud.AZURE]: { pattern: DOMAIN, problem: "is not an Azure DNS zone name; give the zone's domain, e.g. 'ml.example.com'" },
+};
+
+/** Why Let's Encrypt cannot work without a DNS name, and what to do instead. */
+const LETS_ENCRYPT_WITHOUT_DNS: Record<Cloud, string> = {
+  [Cloud.GCP]: 'needs a DNS name; use WorkspaceDns.cloudEndpoints() or WorkspaceDns.zone(...), or WorkspaceTls.selfSigned()',
+  [Cloud.AWS]:
+    "needs a DNS name, and Let's Encrypt does not issue certificates for amazonaws.com names; give dns: WorkspaceDns.zone({ zoneName: '<Route 53 hosted zone id>', recordName: '<name>' }), or use WorkspaceTls.selfSigned() or WorkspaceTls.privateCa(...)",
+  [Cloud.AZURE]: 'needs a DNS name; use WorkspaceDns.azureDomainLabel() or WorkspaceDns.zone(...), or WorkspaceTls.selfSigned()',
+};
 /** Names prefix every resource; `mlw-<name>` must fit GCP's 6-30 character account ids. */
 const MIN_NAME = 2;
 const MAX_NAME = 24;
@@ -42,7 +65,8 @@ export function cidrProblem(cidr: string): string | undefined {
   return undefined;
 }
 
-function integerIn(scope: Construct, prop: string, value: number, min: number, max: number): void {
+/** Throws unless `value` is a whole number in [min, max] (tokens pass). @internal */
+export function integerIn(scope: Construct, prop: string, value: number, min: number, max: number): void {
   if (!isKnown(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw invalid(scope, KIND, prop, value, `must be a whole number from ${min} to ${max}`);
@@ -120,11 +144,7 @@ export function validateWorkspace(
       );
     }
     if (spec.dns.mode === DnsMode.NONE) {
-      throw fail(
-        'tls',
-        "WorkspaceTls.letsEncrypt()",
-        'needs a DNS name; use WorkspaceDns.cloudEndpoints() or WorkspaceDns.zone(...), or WorkspaceTls.selfSigned()',
-      );
+      throw fail('tls', 'WorkspaceTls.letsEncrypt()', LETS_ENCRYPT_WITHOUT_DNS[spec.cloud]);
     }
     if (isKnown(tls.email) && !EMAIL.test(tls.email ?? '')) {
       throw fail('tls.email', tls.email, "is not an email address; e.g. 'ops@example.com'");
@@ -182,10 +202,27 @@ export function validateWorkspace(
     if (isKnown(zone.recordName) && !isFqdn(zone.recordName)) {
       throw fail('dns.recordName', zone.recordName, "is not a fully qualified DNS name; e.g. 'alice.ml.example.com'");
     }
-    if (isKnown(zone.zoneName) && !RFC1035.test(zone.zoneName ?? '')) {
-      throw fail('dns.zoneName', zone.zoneName, 'is not a zone name; give the managed zone name (lowercase letters, digits, hyphens)');
+    const zoneRule = ZONE_NAME[spec.cloud];
+    if (isKnown(zone.zoneName) && !zoneRule.pattern.test(zone.zoneName ?? '')) {
+      throw fail('dns.zoneName', zone.zoneName, zoneRule.problem);
+    }
+    if (zone.resourceGroupName !== undefined && spec.cloud !== Cloud.AZURE) {
+      throw fail('dns.resourceGroupName', zone.resourceGroupName, 'applies to Azure DNS zones only; remove it');
     }
     if (zone.ttlSeconds !== undefined) integerIn(scope, 'dns.ttlSeconds', zone.ttlSeconds, 30, 86400);
+  }
+  if (spec.dns.mode === DnsMode.CLOUD_ENDPOINTS && spec.cloud !== Cloud.GCP) {
+    throw fail('dns', 'WorkspaceDns.cloudEndpoints()', `is a Google Cloud service; on ${CLOUD_NAME[spec.cloud]} use ${spec.cloud === Cloud.AZURE ? 'WorkspaceDns.azureDomainLabel(), ' : ''}WorkspaceDns.zone(...) or WorkspaceDns.none()`);
+  }
+  if (spec.dns.mode === DnsMode.AZURE_DOMAIN_LABEL && spec.cloud !== Cloud.AZURE) {
+    throw fail('dns', 'WorkspaceDns.azureDomainLabel()', `is an Azure feature; on ${CLOUD_NAME[spec.cloud]} use ${spec.cloud === Cloud.GCP ? 'WorkspaceDns.cloudEndpoints(), ' : ''}WorkspaceDns.zone(...) or WorkspaceDns.none()`);
+  }
+  if (spec.dns.mode === DnsMode.AZURE_DOMAIN_LABEL && spec.access.mode === AccessMode.PRIVATE) {
+    throw fail(
+      'dns',
+      'WorkspaceDns.azureDomainLabel()',
+      'names the public IP and needs public access; use WorkspaceDns.zone(...) with a private zone or WorkspaceDns.none()',
+    );
   }
   if (spec.dns.mode === DnsMode.CLOUD_ENDPOINTS && spec.access.mode === AccessMode.PRIVATE) {
     throw fail(
@@ -228,8 +265,13 @@ function workspaceLabels(
   };
   const reserved = Object.keys(own);
   const entries = Object.entries(userLabels);
-  if (entries.length + reserved.length > GCP_MAX_LABELS) {
-    throw fail('labels', `${entries.length} labels`, `are too many; at most ${GCP_MAX_LABELS - reserved.length} user labels fit beside the library's ${reserved.length}`);
+  const max = MAX_LABELS[spec.cloud];
+  if (entries.length + reserved.length > max) {
+    throw fail(
+      'labels',
+      `${entries.length} labels`,
+      `are too many; at most ${max - reserved.length} user labels fit beside the library's ${reserved.length} on ${CLOUD_NAME[spec.cloud]}`,
+    );
   }
   for (const [key, value] of entries) {
     if (reserved.includes(key)) {

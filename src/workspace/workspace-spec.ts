@@ -1,5 +1,6 @@
 import { AccessMode } from '../core/access';
 import { AuthMode, SsoOptions } from '../core/auth';
+import { Cloud } from '../core/cloud-target';
 import { DnsMode, DnsZoneOptions } from '../core/dns';
 import { Gpu } from '../core/gpu';
 import { WorkspaceSize } from '../core/size';
@@ -13,6 +14,7 @@ import { NixpkgsPin } from '../core/versions';
  * @internal
  */
 export interface WorkspaceSpec {
+  readonly cloud: Cloud;
   readonly name: string;
   readonly owner: string;
   readonly size: WorkspaceSize;

@@ -34,6 +34,7 @@ import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { recordIntent } from '../../policy/rule';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { makeCertificate } from '../common/tls';
+import { BuiltWorkspace } from '../common/built';
 import { GcpWorkspaceResources } from './resources';
 import { gcpMachine } from './machine-types';
 
@@ -42,15 +43,6 @@ export const IAP_TCP_RANGE = '35.235.240.0/20';
 /** The device name of the home disk; the guest sees it as /dev/disk/by-id/google-home. */
 const HOME_DEVICE = 'home';
 
-/** What the front door needs back from a cloud builder. @internal */
-export interface BuiltWorkspace {
-  readonly resources: GcpWorkspaceResources;
-  readonly url: string;
-  readonly ipAddress: string;
-  readonly hostName: string;
-  readonly instanceName: string;
-  readonly signIn: string;
-}
 
 /**
  * Enables an API once per project and stack, shared by every workspace there, and never
@@ -114,7 +106,7 @@ export function grantGcpAccess(scope: Construct, target: GcpTargetOptions, resou
  *
  * @internal
  */
-export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target: GcpTargetOptions): BuiltWorkspace {
+export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target: GcpTargetOptions): BuiltWorkspace<GcpWorkspaceResources> {
   const { project, region, zone } = target;
   ensureProvider(scope, 'google', (stack) => new GoogleProvider(stack, 'ml-workspace-google', { project, region }));
   ensureRandomProvider(scope);
