@@ -7,6 +7,8 @@ export * from './core/labels';
 export * from './core/size';
 export * from './core/tls';
 export * from './core/versions';
+export * from './clouds/aws/resources';
+export * from './clouds/azure/resources';
 export * from './clouds/gcp/resources';
 export * from './workspace/gpu-workspace';
 export * from './policy';
