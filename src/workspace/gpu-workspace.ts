@@ -169,7 +169,7 @@ export class GpuWorkspace extends Construct {
   public readonly ipAddress: string;
   /** The DNS name the certificate is issued for. */
   public readonly hostName: string;
-  /** The VM's name. */
+  /** The VM's name (GCP, Azure) or instance id (AWS). */
   public readonly instanceName: string;
   /** The shell command that gets a person into the IDE. */
   public readonly signInCommand: string;
@@ -279,7 +279,7 @@ export class GpuWorkspace extends Construct {
         if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user|group)\/[\w+=,.@/-]+$/.test(member)) {
           throw fail(`'${member}' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'`);
         }
-        grantAwsAccess(this, this.aws!, member);
+        grantAwsAccess(this, this.workspaceName, this.target.awsOptions!, this.aws!, member);
         break;
       default:
         if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(member)) {

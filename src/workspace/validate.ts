@@ -30,6 +30,22 @@ const ZONE_NAME: Record<Cloud, { pattern: RegExp; problem: string }> = {
   [Cloud.AZURE]: { pattern: DOMAIN, problem: "is not an Azure DNS zone name; give the zone's domain, e.g. 'ml.example.com'" },
 };
 
+/** What an existing secret's name looks like on each cloud's secret store. */
+const SECRET_NAME: Record<Cloud, { pattern: RegExp; problem: string }> = {
+  [Cloud.GCP]: {
+    pattern: /^[A-Za-z0-9_-]{1,255}$/,
+    problem: 'is not a secret id; give the id of the existing Secret Manager secret holding the OAuth client secret (letters, digits, _ and -)',
+  },
+  [Cloud.AWS]: {
+    pattern: /^[A-Za-z0-9/_+=.@-]{1,512}$/,
+    problem: 'is not a secret name; give the name of the existing Secrets Manager secret holding the OAuth client secret (letters, digits and /_+=.@-), not its ARN',
+  },
+  [Cloud.AZURE]: {
+    pattern: /^[A-Za-z0-9-]{1,127}$/,
+    problem: 'is not a Key Vault secret name; give the name of the existing secret in target.ssoKeyVaultId holding the OAuth client secret (letters, digits and -)',
+  },
+};
+
 /** Why Let's Encrypt cannot work without a DNS name, and what to do instead. */
 const LETS_ENCRYPT_WITHOUT_DNS: Record<Cloud, string> = {
   [Cloud.GCP]: 'needs a DNS name; use WorkspaceDns.cloudEndpoints() or WorkspaceDns.zone(...), or WorkspaceTls.selfSigned()',
@@ -175,12 +191,9 @@ export function validateWorkspace(
     if (isKnown(sso.clientId) && (typeof sso.clientId !== 'string' || sso.clientId.trim() === '')) {
       throw fail('auth.clientId', sso.clientId, 'is empty; give the OAuth client id registered with the provider');
     }
-    if (isKnown(sso.clientSecretName) && !/^[A-Za-z0-9_-]{1,255}$/.test(sso.clientSecretName ?? '')) {
-      throw fail(
-        'auth.clientSecretName',
-        sso.clientSecretName,
-        'is not a secret id; give the id of the existing secret holding the OAuth client secret (letters, digits, _ and -)',
-      );
+    const secretRule = SECRET_NAME[spec.cloud];
+    if (isKnown(sso.clientSecretName) && !secretRule.pattern.test(sso.clientSecretName ?? '')) {
+      throw fail('auth.clientSecretName', sso.clientSecretName, secretRule.problem);
     }
     for (const email of sso.allowedEmails) {
       if (isKnown(email) && !EMAIL.test(email)) throw fail('auth.allowedEmails', email, "is not an email address; e.g. 'bob@example.com'");

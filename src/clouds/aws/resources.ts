@@ -1,7 +1,49 @@
+import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
+import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
+import { Ec2InstanceState } from '@cdktf/provider-aws/lib/ec2-instance-state';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 
 /** The resources a `GpuWorkspace` creates on AWS, for escape-hatch access. */
 export interface AwsWorkspaceResources {
-  /** The EC2 instance. */
+  /** The EC2 instance (termination protection on, stops on shutdown). */
   readonly instance: Instance;
+  /** Keeps the instance running or stopped, following the `running` prop. */
+  readonly instanceState: Ec2InstanceState;
+  /** The encrypted home volume (`prevent_destroy`). */
+  readonly homeVolume: EbsVolume;
+  /** The Data Lifecycle Manager policy taking daily snapshots of the home volume. */
+  readonly snapshotPolicy: DlmLifecyclePolicy;
+  /** The instance's IAM role: Session Manager and its own secrets, nothing else. */
+  readonly role: IamRole;
+  /** The instance profile carrying `role`. */
+  readonly instanceProfile: IamInstanceProfile;
+  /** The instance's security group. */
+  readonly securityGroup: SecurityGroup;
+  /** The secrets the instance reads at boot (connection token, TLS key, OAuth cookie secret). */
+  readonly secrets: SecretsmanagerSecret[];
+  /** The VPC, when the construct created it. */
+  readonly vpc?: Vpc;
+  /** The workspace's subnet, when the construct created it. */
+  readonly subnet?: Subnet;
+  /** The VPC flow log, when the construct created the VPC. */
+  readonly flowLog?: FlowLog;
+  /** The NAT gateway for outbound traffic in private mode (when the VPC was created). */
+  readonly natGateway?: NatGateway;
+  /** The Systems Manager and Secrets Manager interface endpoints (private mode, created VPC). */
+  readonly vpcEndpoints: VpcEndpoint[];
+  /** The Elastic IP (public access). */
+  readonly elasticIp?: Eip;
+  /** The Route 53 record (DNS through a hosted zone). */
+  readonly dnsRecord?: Route53Record;
 }

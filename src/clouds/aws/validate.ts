@@ -1,6 +1,102 @@
+import * as ipaddr from 'ipaddr.js';
 import { Construct } from 'constructs';
 import { AwsTargetOptions } from '../../core/cloud-target';
+import { invalid, isKnown } from '../../core/validation';
+import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { awsFamily, awsGpus, awsInstance, awsSizes } from './instance-types';
 
-/** Checks the AWS placement and the size/GPU combination. @internal */
-export function validateAwsTarget(_scope: Construct, _spec: WorkspaceSpec, _target: AwsTargetOptions): void {}
+const KIND = 'GpuWorkspace';
+
+/** EC2 accepts at most 16 KB of user data (before base64). @internal */
+export const AWS_USER_DATA_LIMIT = 16384;
+
+/** Nearest offered model for catalog GPUs AWS does not have. */
+const NEAREST: Record<string, string> = { 'nvidia-a10': 'Gpu.NVIDIA_A10G' };
+
+/**
+ * Checks the AWS placement and the size/GPU combination.
+ *
+ * @internal
+ */
+export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target: AwsTargetOptions): void {
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+  const known = (value: string | undefined): value is string => value !== undefined && isKnown(value);
+
+  if (isKnown(target.region) && !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(target.region ?? '')) {
+    throw fail('target.region', target.region, "is not an AWS region; e.g. 'eu-west-1'");
+  }
+  if (known(target.availabilityZone) && isKnown(target.region) && !new RegExp(`^${target.region}[a-z]$`).test(target.availabilityZone)) {
+    throw fail('target.availabilityZone', target.availabilityZone, `is not an availability zone of region '${target.region}'; e.g. '${target.region}a'`);
+  }
+  if (target.vpcId && !target.subnetId) {
+    throw fail('target.subnetId', undefined, 'is required when target.vpcId is given; name the subnet in the availability zone to use');
+  }
+  if (target.subnetId && !target.vpcId) {
+    throw fail('target.vpcId', undefined, 'is required when target.subnetId is given; name the subnet\'s VPC');
+  }
+  if (known(target.vpcId) && !/^vpc-[0-9a-f]{8,17}$/.test(target.vpcId)) {
+    throw fail('target.vpcId', target.vpcId, "is not a VPC id; e.g. 'vpc-0123456789abcdef0'");
+  }
+  if (known(target.subnetId) && !/^subnet-[0-9a-f]{8,17}$/.test(target.subnetId)) {
+    throw fail('target.subnetId', target.subnetId, "is not a subnet id; e.g. 'subnet-0123456789abcdef0'");
+  }
+  if (known(target.vpcCidr)) {
+    if (target.vpcId) {
+      throw fail('target.vpcCidr', target.vpcCidr, 'applies only to the VPC the construct creates; remove it when giving target.vpcId');
+    }
+    const problem = cidrProblem(target.vpcCidr);
+    if (problem) throw fail('target.vpcCidr', target.vpcCidr, problem);
+    const [addr, bits] = ipaddr.parseCIDR(target.vpcCidr);
+    if (addr.kind() !== 'ipv4' || bits < 16 || bits > 22) {
+      throw fail('target.vpcCidr', target.vpcCidr, "must be an IPv4 range from /16 to /22 (the workspace and NAT subnets are its first two /24s); e.g. '10.42.0.0/16'");
+    }
+  }
+  if (known(target.amiId) && !/^ami-[0-9a-f]{8,17}$/.test(target.amiId)) {
+    throw fail('target.amiId', target.amiId, "is not an AMI id; e.g. 'ami-0123456789abcdef0' (build one with nix build ./nix#amazon-image, README: AWS image)");
+  }
+  if (known(target.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(target.kmsKeyArn)) {
+    throw fail('target.kmsKeyArn', target.kmsKeyArn, "is not a KMS key ARN; use 'arn:aws:kms:<region>:<account>:key/<key id>' (not an alias)");
+  }
+  if (known(target.instanceType) && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(target.instanceType)) {
+    throw fail('target.instanceType', target.instanceType, "is not an EC2 instance type; e.g. 'g6.xlarge'");
+  }
+
+  const gpu = spec.gpu;
+  if (gpu && !gpu.inCatalog) {
+    if (!target.instanceType) {
+      throw fail('gpu', gpu.name, 'is not in the catalog; set target.instanceType to an instance type that carries it, or use a catalog GPU such as Gpu.NVIDIA_L4');
+    }
+  } else if (gpu && !target.instanceType && !awsInstance(spec.size, gpu)) {
+    if (!awsFamily(gpu)) {
+      const offered = awsGpus().map((g) => g.toString()).join(', ');
+      const nearest = NEAREST[gpu.name] ? ` (${NEAREST[gpu.name]} is the closest)` : '';
+      throw fail('gpu', gpu.toString(), `is not offered on AWS; use one of ${offered}${nearest}`);
+    }
+    const sizes = awsSizes(gpu).map((s) => `WorkspaceSize.${s}`).join(', ');
+    throw fail(
+      'size',
+      spec.size,
+      `has no ${gpu.toString()} instance on AWS (${awsFamily(gpu)} comes only in ${sizes}); use that size or set target.instanceType`,
+    );
+  }
+}
+
+/**
+ * Checks that user data fits EC2's 16 KB. Values known only at apply time (ids, ARNs, names)
+ * are counted at 256 characters each, more than any of them takes.
+ *
+ * @internal
+ */
+export function validateAwsUserData(scope: Construct, rendered: string): void {
+  const estimate = rendered.replace(/\$\{TfToken\[[^\]]*\]\}/g, 'x'.repeat(256)).length;
+  if (estimate > AWS_USER_DATA_LIMIT) {
+    throw invalid(
+      scope,
+      KIND,
+      'userData',
+      `${estimate} bytes`,
+      `exceeds EC2's ${AWS_USER_DATA_LIMIT}-byte user-data limit; shorten the SSO allow-lists (auth.allowedEmails, auth.allowedDomains), e.g. by allowing a domain instead of many addresses`,
+    );
+  }
+}
