@@ -98,3 +98,61 @@ describe('examples/gcp-workspace holds a complete GPU workspace', () => {
     expect(Object.keys(stack.output).sort()).toEqual(['alice_instance_name', 'alice_ip_address', 'alice_sign_in', 'alice_url']);
   });
 });
+
+describe('examples/aws-workspace holds a complete GPU workspace', () => {
+  const stack = synthExample('aws-workspace', path.join(tmp, 'aws-check'))['aws-workspace'];
+  const one = (type: string) => {
+    const all = Object.values<any>(stack.resource[type] ?? {});
+    expect(all).toHaveLength(1);
+    return all[0];
+  };
+
+  test('resource counts by type: public, so no NAT gateway or VPC endpoints', () => {
+    expect(Object.fromEntries(resourceCounts(stack))).toEqual({
+      aws_cloudwatch_log_group: 1,
+      aws_default_security_group: 1,
+      aws_dlm_lifecycle_policy: 1,
+      aws_ebs_volume: 1,
+      aws_ec2_instance_state: 1,
+      aws_eip: 1,
+      aws_eip_association: 1,
+      aws_flow_log: 1,
+      aws_iam_instance_profile: 1,
+      aws_iam_policy: 1,
+      aws_iam_role: 3,
+      aws_iam_role_policy: 2,
+      aws_iam_role_policy_attachment: 3,
+      aws_instance: 1,
+      aws_internet_gateway: 1,
+      aws_route: 1,
+      aws_route53_record: 1,
+      aws_route_table: 1,
+      aws_route_table_association: 1,
+      aws_secretsmanager_secret: 1,
+      aws_secretsmanager_secret_version: 1,
+      aws_security_group: 1,
+      aws_subnet: 1,
+      aws_volume_attachment: 1,
+      aws_vpc: 1,
+      aws_vpc_security_group_egress_rule: 1,
+      aws_vpc_security_group_ingress_rule: 2,
+      random_password: 1,
+    });
+  });
+
+  test('an L4 instance with IMDSv2 and a protected 500 GiB encrypted home volume', () => {
+    const instance = one('aws_instance');
+    expect(instance.instance_type).toBe('g6.2xlarge');
+    expect(instance.metadata_options.http_tokens).toBe('required');
+    expect(one('aws_ebs_volume')).toMatchObject({ size: 500, encrypted: true, lifecycle: { prevent_destroy: true } });
+    expect(instance.tags).toEqual({
+      'Name': 'alice',
+      'cost-center': 'ml-research',
+      'ml-workspace': 'true',
+      'owner': 'alice_example_com',
+      'team': 'vision',
+      'workspace': 'alice',
+    });
+    expect(one('aws_route53_record')).toMatchObject({ name: 'alice.ml.example.com', type: 'A' });
+  });
+});

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Aspects, GcsBackend, TerraformStack, Testing } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess } from '../../src';
+import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from '../../src';
 import { GCP } from '../util';
 
 /** The stack as `cdktf synth` writes it, `//` metadata included (Testing.synth strips it). */
@@ -46,7 +46,38 @@ test('a public IP on a private workspace (changed through an escape hatch) is fo
   const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
   ws.gcp!.instance.addOverride('network_interface.0.access_config', [{}]);
   expect(findings(stack)).toEqual([
-    ['test/alice/Resource', '@cdktf/error', '[MLW-NET3] The instance has a public IP although public access was not asked for. (checkov: CKV_GCP_40)'],
+    ['test/alice/Resource', '@cdktf/error', '[MLW-NET3] The instance has a public IP although public access was not asked for. (checkov: CKV_GCP_40, CKV_AWS_88)'],
+  ]);
+});
+
+test('AWS workspaces, private and public with every option, have no findings', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ region: 'eu-west-1' }), owner: 'alice@example.com', gpu: Gpu.NVIDIA_L4 });
+  const bob = new GpuWorkspace(stack, 'bob', {
+    target: CloudTarget.aws({ region: 'eu-west-1', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k' }),
+    owner: 'bob@example.com',
+    access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
+    dns: WorkspaceDns.zone({ zoneName: 'Z0123456789ABCDEFGHIJ', recordName: 'bob.ml.example.com' }),
+    spot: true,
+  });
+  bob.grantAccess('arn:aws:iam::123456789012:role/bob');
+  expect(findings(stack)).toEqual([]);
+});
+
+test('AWS settings changed through escape hatches are found', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ region: 'eu-west-1' }), owner: 'alice@example.com' });
+  ws.aws!.instance.addOverride('associate_public_ip_address', true);
+  ws.aws!.instance.addOverride('metadata_options.http_tokens', 'optional');
+  ws.aws!.instance.addOverride('key_name', 'shared-key');
+  ws.aws!.homeVolume.addOverride('encrypted', false);
+  ws.aws!.homeVolume.addOverride('tags.ml-workspace-home', 'someone-else');
+  expect(findings(stack)).toEqual([
+    ['test/alice/HomeVolume', '@cdktf/error', expect.stringMatching(/^\[MLW-DISK2\] /)],
+    ['test/alice/HomeVolume', '@cdktf/error', expect.stringMatching(/^\[MLW-ENC2\] /)],
+    ['test/alice/Resource', '@cdktf/error', expect.stringMatching(/^\[MLW-NET3\] /)],
+    ['test/alice/Resource', '@cdktf/error', expect.stringMatching(/^\[MLW-VM2\] /)],
+    ['test/alice/Resource', '@cdktf/error', expect.stringMatching(/^\[MLW-VM3\] /)],
   ]);
 });
 
@@ -69,8 +100,8 @@ test('a finding is an error annotation on the resource naming rule and checkov i
   const stack = new TerraformStack(Testing.app(), 'test');
   new ComputeFirewall(stack, 'ssh', { name: 'ssh', network: 'n', sourceRanges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['22'] }] });
   expect(findings(stack)).toEqual([
-    ['test/ssh', '@cdktf/error', '[MLW-NET1] Ingress from 0.0.0.0/0 or ::/0 is allowed to something other than ports 80 and 443. (checkov: CKV_GCP_3)'],
-    ['test/ssh', '@cdktf/error', '[MLW-NET2] SSH (port 22) is reachable from 0.0.0.0/0 or ::/0. (checkov: CKV_GCP_2)'],
+    ['test/ssh', '@cdktf/error', '[MLW-NET1] Ingress from 0.0.0.0/0 or ::/0 (Azure: Internet, *) is allowed to something other than ports 80 and 443. (checkov: CKV_GCP_3, CKV_AWS_25, CKV_AZURE_9)'],
+    ['test/ssh', '@cdktf/error', '[MLW-NET2] SSH (port 22) is reachable from 0.0.0.0/0 or ::/0 (Azure: Internet, *). (checkov: CKV_GCP_2, CKV_AWS_24, CKV_AZURE_10)'],
   ]);
 });
 

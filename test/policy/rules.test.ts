@@ -11,6 +11,9 @@ import { DISK2 } from '../../src/policy/rules/disk2-snapshots';
 import { ENC1 } from '../../src/policy/rules/enc1-customer-keys';
 import { META1 } from '../../src/policy/rules/meta1-secrets-in-metadata';
 import { LBL1 } from '../../src/policy/rules/lbl1-required-labels';
+import { ENC2 } from '../../src/policy/rules/enc2-encryption-at-rest';
+import { NET4 } from '../../src/policy/rules/net4-open-egress';
+import { VM3 } from '../../src/policy/rules/vm3-metadata-service';
 import { PolicyRule, RuleOutcome } from '../../src/policy/rule';
 
 const fw = (source_ranges: string[], allow: any[]) => ({ type: 'google_compute_firewall', config: { direction: 'INGRESS', source_ranges, allow } });
@@ -23,7 +26,169 @@ const GOOD_VM = {
   scheduling: { on_host_maintenance: 'TERMINATE' },
 };
 
+const awsIngress = (config: any) => ({ type: 'aws_vpc_security_group_ingress_rule', config: { ip_protocol: 'tcp', ...config } });
+const nsgRule = (config: any) => ({
+  type: 'azurerm_network_security_rule',
+  config: { direction: 'Inbound', access: 'Allow', protocol: 'Tcp', ...config },
+});
+const ec2 = (config: any) => ({ type: 'aws_instance', config });
+const azureVm = (config: any) => ({ type: 'azurerm_linux_virtual_machine', config });
+const GOOD_EC2 = {
+  metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 },
+  root_block_device: { encrypted: true },
+  user_data: '{"schemaVersion":1}',
+  tags: { 'ml-workspace': 'true', 'workspace': 'a', 'owner': 'o', 'cost-center': 'c' },
+};
+
 const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
+  // AWS and Azure network rules
+  [NET1, 'AWS: HTTPS from anywhere', awsIngress({ cidr_ipv4: '0.0.0.0/0', from_port: 443, to_port: 443 }), RuleOutcome.COMPLIANT],
+  [NET1, 'AWS: a port range from anywhere over IPv6', awsIngress({ cidr_ipv6: '::/0', from_port: 80, to_port: 443 }), RuleOutcome.NON_COMPLIANT],
+  [NET1, 'AWS: every protocol from anywhere', awsIngress({ cidr_ipv4: '0.0.0.0/0', ip_protocol: '-1' }), RuleOutcome.NON_COMPLIANT],
+  [NET1, 'AWS: any port from an office range', awsIngress({ cidr_ipv4: '203.0.113.0/24', from_port: 8080, to_port: 8080 }), RuleOutcome.NOT_APPLICABLE],
+  [
+    NET1,
+    'AWS: an inline security group ingress from anywhere to 5432',
+    { type: 'aws_security_group', config: { ingress: [{ protocol: 'tcp', from_port: 5432, to_port: 5432, cidr_blocks: ['0.0.0.0/0'] }] } },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [NET1, 'Azure: HTTPS from Internet', nsgRule({ source_address_prefix: 'Internet', destination_port_range: '443' }), RuleOutcome.COMPLIANT],
+  [NET1, 'Azure: every port from *', nsgRule({ source_address_prefix: '*', destination_port_range: '*' }), RuleOutcome.NON_COMPLIANT],
+  [NET1, 'Azure: a deny rule', nsgRule({ access: 'Deny', source_address_prefix: '*', destination_port_range: '*' }), RuleOutcome.NOT_APPLICABLE],
+  [NET1, 'Azure: from the Bastion subnet', nsgRule({ source_address_prefix: '10.42.1.0/26', destination_port_range: '22' }), RuleOutcome.NOT_APPLICABLE],
+  [NET2, 'AWS: SSH from anywhere', awsIngress({ cidr_ipv4: '0.0.0.0/0', from_port: 22, to_port: 22 }), RuleOutcome.NON_COMPLIANT],
+  [NET2, 'AWS: HTTP from anywhere', awsIngress({ cidr_ipv4: '0.0.0.0/0', from_port: 80, to_port: 80 }), RuleOutcome.COMPLIANT],
+  [
+    NET2,
+    'AWS: a security group rule covering 22 over IPv6',
+    { type: 'aws_security_group_rule', config: { type: 'ingress', protocol: 'tcp', from_port: 0, to_port: 1024, ipv6_cidr_blocks: ['::/0'] } },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    NET2,
+    'Azure: inline NSG rule with SSH among port ranges from Internet',
+    {
+      type: 'azurerm_network_security_group',
+      config: { security_rule: [{ direction: 'Inbound', access: 'Allow', protocol: '*', source_address_prefixes: ['Internet'], destination_port_ranges: ['443', '20-25'] }] },
+    },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [NET2, 'Azure: UDP 22 from anywhere is not SSH', nsgRule({ protocol: 'Udp', source_address_prefix: '*', destination_port_range: '22' }), RuleOutcome.COMPLIANT],
+  [NET3, 'AWS: an instance with an automatic public IP on a private workspace', ec2({ associate_public_ip_address: true }), RuleOutcome.NON_COMPLIANT],
+  [NET3, 'AWS: an instance without a public IP', ec2({ associate_public_ip_address: false }), RuleOutcome.COMPLIANT],
+  [
+    NET3,
+    'AWS: an Elastic IP association for a public workspace',
+    { type: 'aws_eip_association', config: { instance_id: 'i' }, intent: { publicAccess: true } },
+    RuleOutcome.COMPLIANT,
+  ],
+  [NET3, 'AWS: an Elastic IP association without public access asked for', { type: 'aws_eip_association', config: { instance_id: 'i' } }, RuleOutcome.NON_COMPLIANT],
+  [
+    NET3,
+    'Azure: a NIC with a public IP on a private workspace',
+    { type: 'azurerm_network_interface', config: { ip_configuration: [{ public_ip_address_id: 'pip' }] } },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [NET4, 'AWS: HTTPS out', { type: 'aws_vpc_security_group_egress_rule', config: { cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 443, to_port: 443 } }, RuleOutcome.COMPLIANT],
+  [NET4, 'AWS: everything out', { type: 'aws_vpc_security_group_egress_rule', config: { cidr_ipv4: '0.0.0.0/0', ip_protocol: '-1' } }, RuleOutcome.NON_COMPLIANT],
+  [
+    NET4,
+    'AWS: inline egress of everything over IPv6',
+    { type: 'aws_security_group', config: { egress: [{ protocol: '-1', from_port: 0, to_port: 0, ipv6_cidr_blocks: ['::/0'] }] } },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [NET4, 'AWS: everything to the VPC', { type: 'aws_vpc_security_group_egress_rule', config: { cidr_ipv4: '10.0.0.0/16', ip_protocol: '-1' } }, RuleOutcome.NOT_APPLICABLE],
+  // AWS and Azure instances
+  [VM2, 'AWS: no key pair', ec2(GOOD_EC2), RuleOutcome.COMPLIANT],
+  [VM2, 'AWS: an EC2 key pair', ec2({ ...GOOD_EC2, key_name: 'alice' }), RuleOutcome.NON_COMPLIANT],
+  [VM2, 'Azure: keys only', azureVm({ disable_password_authentication: true }), RuleOutcome.COMPLIANT],
+  [VM2, 'Azure: password login', azureVm({ disable_password_authentication: false, admin_password: '${var.pw}' }), RuleOutcome.NON_COMPLIANT],
+  [VM3, 'AWS: IMDSv2 with one hop', ec2(GOOD_EC2), RuleOutcome.COMPLIANT],
+  [VM3, 'AWS: IMDSv1 allowed', ec2({ metadata_options: { http_tokens: 'optional' } }), RuleOutcome.NON_COMPLIANT],
+  [VM3, 'AWS: no metadata options (IMDSv1 by default)', ec2({}), RuleOutcome.NON_COMPLIANT],
+  [VM3, 'AWS: two hops let containers reach credentials', ec2({ metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 2 } }), RuleOutcome.NON_COMPLIANT],
+  [VM3, 'a GCP VM', vm(GOOD_VM), RuleOutcome.NOT_APPLICABLE],
+  [META1, 'AWS: the machine document in user data', ec2(GOOD_EC2), RuleOutcome.COMPLIANT],
+  [META1, 'AWS: a secret value reference in user data', ec2({ user_data: '${aws_secretsmanager_secret_version.t.secret_string}' }), RuleOutcome.NON_COMPLIANT],
+  [META1, 'Azure: a Key Vault secret value in custom data', azureVm({ custom_data: '${base64encode(azurerm_key_vault_secret.t.value)}' }), RuleOutcome.NON_COMPLIANT],
+  [META1, 'Azure: secret URLs only in custom data', azureVm({ custom_data: '${base64encode(azurerm_key_vault.v.vault_uri)}' }), RuleOutcome.COMPLIANT],
+  [DISK1, 'AWS: a protected volume', { type: 'aws_ebs_volume', config: { lifecycle: { prevent_destroy: true } } }, RuleOutcome.COMPLIANT],
+  [DISK1, 'AWS: an unprotected volume', { type: 'aws_ebs_volume', config: {} }, RuleOutcome.NON_COMPLIANT],
+  [
+    DISK1,
+    'Azure: a disk with a CanNotDelete lock',
+    {
+      type: 'azurerm_managed_disk',
+      config: {},
+      address: 'azurerm_managed_disk.home',
+      resourcesOfType: () => [{ lock_level: 'CanNotDelete', scope: '${azurerm_managed_disk.home.id}' }],
+    },
+    RuleOutcome.COMPLIANT,
+  ],
+  [
+    DISK1,
+    'Azure: a disk whose lock is read-only on another disk',
+    {
+      type: 'azurerm_managed_disk',
+      config: {},
+      address: 'azurerm_managed_disk.home',
+      resourcesOfType: () => [{ lock_level: 'CanNotDelete', scope: '${azurerm_managed_disk.other.id}' }],
+    },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    DISK2,
+    'AWS: a volume a DLM policy targets by tag',
+    {
+      type: 'aws_ebs_volume',
+      config: { tags: { 'ml-workspace-home': 'alice', 'Name': 'alice-home' } },
+      resourcesOfType: () => [{ state: 'ENABLED', policy_details: { resource_types: ['VOLUME'], target_tags: { 'ml-workspace-home': 'alice' } } }],
+    },
+    RuleOutcome.COMPLIANT,
+  ],
+  [
+    DISK2,
+    'AWS: a volume whose tag value no DLM policy targets',
+    {
+      type: 'aws_ebs_volume',
+      config: { tags: { 'ml-workspace-home': 'bob' } },
+      resourcesOfType: () => [{ state: 'ENABLED', policy_details: { resource_types: ['VOLUME'], target_tags: { 'ml-workspace-home': 'alice' } } }],
+    },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    DISK2,
+    'AWS: a volume only a disabled policy targets',
+    {
+      type: 'aws_ebs_volume',
+      config: { tags: { k: 'v' } },
+      resourcesOfType: () => [{ state: 'DISABLED', policy_details: { resource_types: ['VOLUME'], target_tags: { k: 'v' } } }],
+    },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    DISK2,
+    'Azure: a disk with a backup instance',
+    {
+      type: 'azurerm_managed_disk',
+      config: {},
+      address: 'azurerm_managed_disk.home',
+      resourcesOfType: () => [{ disk_id: '${azurerm_managed_disk.home.id}' }],
+    },
+    RuleOutcome.COMPLIANT,
+  ],
+  [DISK2, 'Azure: a disk without backup', { type: 'azurerm_managed_disk', config: {}, address: 'azurerm_managed_disk.home', resourcesOfType: () => [] }, RuleOutcome.NON_COMPLIANT],
+  [ENC1, 'AWS: the given key on the volume', { type: 'aws_ebs_volume', config: { kms_key_id: 'k' }, intent: { kmsKeyName: 'k' } }, RuleOutcome.COMPLIANT],
+  [ENC1, 'AWS: a root volume without the given key', { ...ec2(GOOD_EC2), intent: { kmsKeyName: 'k' } }, RuleOutcome.NON_COMPLIANT],
+  [ENC2, 'AWS: encrypted volume', { type: 'aws_ebs_volume', config: { encrypted: true } }, RuleOutcome.COMPLIANT],
+  [ENC2, 'AWS: unencrypted volume', { type: 'aws_ebs_volume', config: {} }, RuleOutcome.NON_COMPLIANT],
+  [ENC2, 'AWS: unencrypted root volume', ec2({ root_block_device: { encrypted: false } }), RuleOutcome.NON_COMPLIANT],
+  [ENC2, 'Azure: encryption at host', azureVm({ encryption_at_host_enabled: true }), RuleOutcome.COMPLIANT],
+  [ENC2, 'Azure: no encryption at host', azureVm({}), RuleOutcome.NON_COMPLIANT],
+  [ENC2, 'a GCP disk (encrypted by default)', { type: 'google_compute_disk', config: {} }, RuleOutcome.NOT_APPLICABLE],
+  [LBL1, 'AWS: an instance with all four tags', ec2(GOOD_EC2), RuleOutcome.COMPLIANT],
+  [LBL1, 'Azure: a public IP without tags', { type: 'azurerm_public_ip', config: {} }, RuleOutcome.NON_COMPLIANT],
+
   [NET1, 'HTTPS from anywhere', fw(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['443'] }]), RuleOutcome.COMPLIANT],
   [NET1, 'a database port from anywhere', fw(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['5432'] }]), RuleOutcome.NON_COMPLIANT],
   [NET1, 'every port over IPv6', fw(['::/0'], [{ protocol: 'tcp' }]), RuleOutcome.NON_COMPLIANT],

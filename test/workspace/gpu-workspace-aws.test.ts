@@ -120,7 +120,7 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
       traffic_type: 'ALL',
       log_destination_type: 'cloud-watch-logs',
       log_destination: '${aws_cloudwatch_log_group.alice_FlowLogGroup_15086A3D.arn}',
-      iam_role_arn: '${aws_iam_role.alice_FlowLogRole_DE5D76A1.arn}',
+      iam_role_arn: '${aws_iam_role.alice_FlowLogRole_E9FCEBC8.arn}',
       max_aggregation_interval: 600,
       tags: tagged('alice-flow-log'),
     });
@@ -325,7 +325,12 @@ describe('GpuWorkspace on AWS, public with Let\'s Encrypt on a Route 53 name', (
       [443, '2001:db8::/48', 'HTTPS to the IDE from an allowed range'],
       [443, '203.0.113.0/24', 'HTTPS to the IDE from an allowed range'],
     ]);
-    expect(Object.keys(s.of('aws_vpc_security_group_ingress_rule'))).toContain('alice_HttpsIngress-2001_db8___48_F37D3E28');
+    // Rules are named after their range, so removing one range leaves the others in place.
+    expect(Object.keys(s.of('aws_vpc_security_group_ingress_rule'))).toEqual([
+      'alice_AcmeIngress_2E31BE6D',
+      'alice_HttpsIngress-2001_db8___48_171DA2FA',
+      'alice_HttpsIngress-20301130_24_73BFA47E',
+    ]);
     expect(s.of('aws_nat_gateway')).toEqual({});
     expect(s.of('aws_vpc_endpoint')).toEqual({});
     expect(Object.values(s.of('aws_subnet'))).toHaveLength(1);

@@ -161,7 +161,7 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
     [
       'SSO with a client secret name that is not a secret id',
       () => buildError({ auth: sso({ clientSecretName: 'projects/p/secrets/x' }) }),
-      "GpuWorkspace 'alice': auth.clientSecretName 'projects/p/secrets/x' is not a secret id; give the id of the existing secret holding the OAuth client secret (letters, digits, _ and -)",
+      "GpuWorkspace 'alice': auth.clientSecretName 'projects/p/secrets/x' is not a secret id; give the id of the existing Secret Manager secret holding the OAuth client secret (letters, digits, _ and -)",
     ],
     [
       'SSO with a bad allowed email',

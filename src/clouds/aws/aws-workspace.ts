@@ -532,7 +532,8 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     state: spec.running ? 'running' : 'stopped',
   });
   if (elasticIp) {
-    new EipAssociation(scope, 'ElasticIpAssociation', { allocationId: elasticIp.allocationId, instanceId: instance.id });
+    const association = new EipAssociation(scope, 'ElasticIpAssociation', { allocationId: elasticIp.allocationId, instanceId: instance.id });
+    recordIntent(association, { publicAccess: true });
   }
 
   // --- snapshots: Data Lifecycle Manager, daily ----------------------------------------------------

@@ -1,11 +1,77 @@
 /** Source ranges that mean "the whole internet". */
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
+/** Azure source prefixes that mean "the whole internet". */
+const AZURE_ANYWHERE = [...ANYWHERE, '*', 'internet', 'any'];
 
-/** A GCP firewall rule admitting traffic from the whole internet (IPv4 or IPv6). @internal */
-export function isIngressFromAnywhere(type: string, config: Record<string, any>): boolean {
-  return (
-    type === 'google_compute_firewall' &&
-    (config.direction ?? 'INGRESS') === 'INGRESS' &&
-    (config.source_ranges ?? []).some((r: string) => ANYWHERE.includes(r))
-  );
+/**
+ * One opening from the internet: a protocol and the ports it admits, as `'443'` or
+ * `'1000-2000'`; `ports` undefined means every port of the protocol.
+ *
+ * @internal
+ */
+export interface InternetOpening {
+  /** Lowercase; `all` for every protocol. */
+  readonly protocol: string;
+  readonly ports?: string[];
+}
+
+function range(from: unknown, to: unknown): string[] | undefined {
+  const f = Number(from ?? 0);
+  const t = Number(to ?? f);
+  if ((f <= 0 && t >= 65535) || f < 0 || t < 0) return undefined;
+  return [f === t ? String(f) : `${f}-${t}`];
+}
+
+function awsProtocol(protocol: unknown): string {
+  const p = String(protocol ?? '').toLowerCase();
+  return p === '-1' || p === 'all' ? 'all' : p === '6' ? 'tcp' : p === '17' ? 'udp' : p;
+}
+
+function awsOpening(rule: any): InternetOpening {
+  const protocol = awsProtocol(rule.ip_protocol ?? rule.protocol);
+  return { protocol, ports: protocol === 'all' ? undefined : range(rule.from_port, rule.to_port) };
+}
+
+function azureOpening(rule: any): InternetOpening | undefined {
+  if (String(rule.direction ?? '').toLowerCase() !== 'inbound' || String(rule.access ?? '').toLowerCase() !== 'allow') return undefined;
+  const sources: string[] = [rule.source_address_prefix, ...(rule.source_address_prefixes ?? [])].filter((s) => s !== undefined);
+  if (!sources.some((s) => AZURE_ANYWHERE.includes(String(s).toLowerCase()))) return undefined;
+  const ports: string[] = [rule.destination_port_range, ...(rule.destination_port_ranges ?? [])].filter((p) => p !== undefined).map(String);
+  const protocol = String(rule.protocol ?? '*').toLowerCase();
+  return { protocol: protocol === '*' ? 'all' : protocol, ports: ports.length === 0 || ports.includes('*') ? undefined : ports };
+}
+
+/**
+ * What a firewall-like resource admits from the whole internet (IPv4 or IPv6): GCP firewall
+ * rules, AWS security groups and their rules, Azure network security groups and their rules.
+ * Empty when it admits nothing from the internet.
+ *
+ * @internal
+ */
+export function internetOpenings(type: string, config: Record<string, any>): InternetOpening[] {
+  const fromAnywhere = (cidrs: unknown) => (Array.isArray(cidrs) ? cidrs : [cidrs]).some((r) => ANYWHERE.includes(String(r)));
+  switch (type) {
+    case 'google_compute_firewall':
+      if ((config.direction ?? 'INGRESS') !== 'INGRESS' || !fromAnywhere(config.source_ranges ?? [])) return [];
+      return (config.allow ?? []).map((a: any) => ({
+        protocol: String(a.protocol).toLowerCase(),
+        ports: Array.isArray(a.ports) && a.ports.length > 0 ? a.ports.map(String) : undefined,
+      }));
+    case 'aws_vpc_security_group_ingress_rule':
+      return fromAnywhere([config.cidr_ipv4, config.cidr_ipv6]) ? [awsOpening(config)] : [];
+    case 'aws_security_group_rule':
+      return config.type === 'ingress' && fromAnywhere([...(config.cidr_blocks ?? []), ...(config.ipv6_cidr_blocks ?? [])])
+        ? [awsOpening(config)]
+        : [];
+    case 'aws_security_group':
+      return (config.ingress ?? [])
+        .filter((i: any) => fromAnywhere([...(i.cidr_blocks ?? []), ...(i.ipv6_cidr_blocks ?? [])]))
+        .map(awsOpening);
+    case 'azurerm_network_security_rule':
+      return [azureOpening(config)].filter((o): o is InternetOpening => o !== undefined);
+    case 'azurerm_network_security_group':
+      return (config.security_rule ?? []).map(azureOpening).filter((o: InternetOpening | undefined): o is InternetOpening => o !== undefined);
+    default:
+      return [];
+  }
 }

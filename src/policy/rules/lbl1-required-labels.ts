@@ -1,17 +1,32 @@
 import { PolicyLevel } from '../level';
 import { outcome, PolicyRule, ResolvedResource } from '../rule';
 
-const BILLABLE = ['google_compute_instance', 'google_compute_disk', 'google_compute_address'];
+/** Billable resources and where each keeps its labels or tags. */
+const BILLABLE: Record<string, (config: Record<string, any>) => Record<string, unknown> | undefined> = {
+  google_compute_instance: (c) => c.labels,
+  google_compute_disk: (c) => c.labels,
+  google_compute_address: (c) => c.labels,
+  aws_instance: (c) => c.tags,
+  aws_ebs_volume: (c) => c.tags,
+  aws_eip: (c) => c.tags,
+  aws_nat_gateway: (c) => c.tags,
+  aws_vpc_endpoint: (c) => c.tags,
+  azurerm_linux_virtual_machine: (c) => c.tags,
+  azurerm_managed_disk: (c) => c.tags,
+  azurerm_public_ip: (c) => c.tags,
+  azurerm_bastion_host: (c) => c.tags,
+};
 const REQUIRED = ['ml-workspace', 'workspace', 'owner', 'cost-center'];
 
 /** MLW-LBL1: billable resources carry the cost-allocation labels. */
 export const LBL1: PolicyRule = {
   id: 'MLW-LBL1',
   level: PolicyLevel.WARNING,
-  explanation: 'A billable resource lacks one of the labels ml-workspace, workspace, owner, cost-center.',
+  explanation: 'A billable resource lacks one of the labels (tags on AWS and Azure) ml-workspace, workspace, owner, cost-center.',
   why: 'Cost reports per user and cost center group billing rows by these labels; an unlabelled resource is unattributed spend.',
   check: ({ type, config }: ResolvedResource) => {
-    const labels = config.labels ?? {};
-    return outcome(BILLABLE.includes(type), REQUIRED.every((k) => typeof labels[k] === 'string' && labels[k] !== ''));
+    const labelsOf = BILLABLE[type];
+    const labels = labelsOf?.(config) ?? {};
+    return outcome(labelsOf !== undefined, REQUIRED.every((k) => typeof labels[k] === 'string' && labels[k] !== ''));
   },
 };

@@ -8,21 +8,37 @@ const SECRET_VALUE = [
   /\brandom_password\.[^.}]+\.(result|bcrypt_hash)\b/,
   /\btls_private_key\.[^.}]+\.private_key_(pem|openssh)\b/,
   /\.secret_data\b/,
+  /\.secret_string\b/,
+  /\bazurerm_key_vault_secret\.[^.}]+\.value\b/,
 ];
 const SECRET_KEY = /(password|passwd|secret|token|api[_-]?key|private[_-]?key)$/i;
+
+/** The metadata entries of a VM on each cloud, by key. */
+function metadataOf(type: string, config: Record<string, any>): Record<string, unknown> | undefined {
+  switch (type) {
+    case 'google_compute_instance':
+      return { ...(config.metadata ?? {}), startup: config.metadata_startup_script ?? '' };
+    case 'aws_instance':
+      return { user_data: config.user_data ?? '', user_data_base64: config.user_data_base64 ?? '' };
+    case 'azurerm_linux_virtual_machine':
+      return { custom_data: config.custom_data ?? '', user_data: config.user_data ?? '' };
+    default:
+      return undefined;
+  }
+}
 
 /** MLW-META1: no secrets in instance metadata or user data. */
 export const META1: PolicyRule = {
   id: 'MLW-META1',
   level: PolicyLevel.ERROR,
-  explanation: 'Instance metadata or user data holds a secret or a reference to one.',
-  why: 'Metadata is readable by every process on the VM and by anyone who can view the instance; secrets belong in the secret store.',
-  checkovId: 'CKV_GCP_33',
+  explanation: 'Instance metadata, user data or custom data holds a secret or a reference to one.',
+  why: 'Metadata and user data are readable by every process on the VM and by anyone who can view the instance; secrets belong in the secret store.',
+  checkovId: 'CKV_GCP_33, CKV_AWS_46',
   check: ({ type, config }: ResolvedResource) => {
-    const entries = Object.entries<unknown>({ ...(config.metadata ?? {}), startup: config.metadata_startup_script ?? '' });
-    const leaks = entries.some(
+    const metadata = metadataOf(type, config);
+    const leaks = Object.entries(metadata ?? {}).some(
       ([key, value]) => SECRET_VALUE.some((re) => re.test(String(value))) || (SECRET_KEY.test(key) && String(value) !== ''),
     );
-    return outcome(type === 'google_compute_instance', !leaks);
+    return outcome(metadata !== undefined, !leaks);
   },
 };

@@ -1,6 +1,6 @@
 import { PolicyLevel } from '../level';
 import { outcome, PolicyRule, ResolvedResource } from '../rule';
-import { isIngressFromAnywhere } from './firewall';
+import { internetOpenings } from './firewall';
 
 const WEB_PORTS = ['80', '443'];
 
@@ -8,14 +8,13 @@ const WEB_PORTS = ['80', '443'];
 export const NET1: PolicyRule = {
   id: 'MLW-NET1',
   level: PolicyLevel.ERROR,
-  explanation: 'Ingress from 0.0.0.0/0 or ::/0 is allowed to something other than ports 80 and 443.',
-  why: 'Anything but the web front end reachable from the internet is attack surface; reach it through IAP or a VPN. Stricter than checkov, which checks single ports (CKV_GCP_3 RDP, CKV_GCP_106 HTTP).',
-  checkovId: 'CKV_GCP_3',
+  explanation: 'Ingress from 0.0.0.0/0 or ::/0 (Azure: Internet, *) is allowed to something other than ports 80 and 443.',
+  why: 'Anything but the web front end reachable from the internet is attack surface; reach it through IAP, Session Manager, Bastion or a VPN. Stricter than checkov, which checks single ports (e.g. CKV_GCP_3, CKV_AWS_25, CKV_AZURE_9 for RDP).',
+  checkovId: 'CKV_GCP_3, CKV_AWS_25, CKV_AZURE_9',
   check: ({ type, config }: ResolvedResource) => {
-    const applies = isIngressFromAnywhere(type, config);
-    const allows: any[] = config.allow ?? [];
-    // A rule without a port list opens every port of its protocol.
-    const ok = allows.every((a) => Array.isArray(a.ports) && a.ports.length > 0 && a.ports.every((p: string) => WEB_PORTS.includes(String(p))));
-    return outcome(applies, ok);
+    const openings = internetOpenings(type, config);
+    // An opening without a port list admits every port of its protocol.
+    const ok = openings.every((o) => o.ports !== undefined && o.ports.every((p) => WEB_PORTS.includes(p)));
+    return outcome(openings.length > 0, ok);
   },
 };

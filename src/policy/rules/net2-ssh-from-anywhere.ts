@@ -1,14 +1,12 @@
 import { PolicyLevel } from '../level';
 import { outcome, PolicyRule, ResolvedResource } from '../rule';
-import { isIngressFromAnywhere } from './firewall';
+import { InternetOpening, internetOpenings } from './firewall';
 
-
-function opensPort22(allow: any): boolean {
-  if (!['tcp', 'all'].includes(String(allow.protocol))) return false;
-  const ports: string[] | undefined = allow.ports;
-  if (!ports || ports.length === 0) return true;
-  return ports.some((p) => {
-    const [from, to] = String(p).split('-').map(Number);
+function opensPort22(opening: InternetOpening): boolean {
+  if (!['tcp', 'all'].includes(opening.protocol)) return false;
+  if (opening.ports === undefined) return true;
+  return opening.ports.some((p) => {
+    const [from, to] = p.split('-').map(Number);
     return from <= 22 && 22 <= (to ?? from);
   });
 }
@@ -17,11 +15,11 @@ function opensPort22(allow: any): boolean {
 export const NET2: PolicyRule = {
   id: 'MLW-NET2',
   level: PolicyLevel.ERROR,
-  explanation: 'SSH (port 22) is reachable from 0.0.0.0/0 or ::/0.',
-  why: 'SSH from anywhere invites brute force and exploits; workspaces use IAP with OS Login instead.',
-  checkovId: 'CKV_GCP_2',
+  explanation: 'SSH (port 22) is reachable from 0.0.0.0/0 or ::/0 (Azure: Internet, *).',
+  why: 'SSH from anywhere invites brute force and exploits; workspaces use IAP with OS Login (GCP), Session Manager (AWS) or Bastion (Azure) instead.',
+  checkovId: 'CKV_GCP_2, CKV_AWS_24, CKV_AZURE_10',
   check: ({ type, config }: ResolvedResource) => {
-    const applies = isIngressFromAnywhere(type, config);
-    return outcome(applies, !(config.allow ?? []).some(opensPort22));
+    const openings = internetOpenings(type, config);
+    return outcome(openings.length > 0, !openings.some(opensPort22));
   },
 };

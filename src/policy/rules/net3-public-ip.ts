@@ -1,15 +1,34 @@
 import { PolicyLevel } from '../level';
 import { outcome, PolicyRule, ResolvedResource } from '../rule';
 
+/** Whether a resource gives a VM a public address, and whether the rule looks at it at all. */
+function publicAddress(type: string, config: Record<string, any>): [applies: boolean, isPublic: boolean] {
+  switch (type) {
+    case 'google_compute_instance':
+      return [true, (config.network_interface ?? []).some((n: any) => (n.access_config ?? []).length > 0)];
+    case 'aws_instance':
+      return [true, config.associate_public_ip_address === true];
+    // An Elastic IP attached to an instance (directly or through an association).
+    case 'aws_eip_association':
+      return [true, config.instance_id !== undefined];
+    case 'aws_eip':
+      return [true, config.instance !== undefined];
+    case 'azurerm_network_interface':
+      return [true, (config.ip_configuration ?? []).some((c: any) => c.public_ip_address_id !== undefined)];
+    default:
+      return [false, false];
+  }
+}
+
 /** MLW-NET3: a VM has a public IP only when public access was asked for. */
 export const NET3: PolicyRule = {
   id: 'MLW-NET3',
   level: PolicyLevel.ERROR,
   explanation: 'The instance has a public IP although public access was not asked for.',
-  why: 'A public address is reachable from everywhere the firewall allows; private workspaces go through IAP and NAT.',
-  checkovId: 'CKV_GCP_40',
+  why: 'A public address is reachable from everywhere the firewall allows; private workspaces go through IAP, Session Manager or Bastion, and NAT.',
+  checkovId: 'CKV_GCP_40, CKV_AWS_88',
   check: ({ type, config, intent }: ResolvedResource) => {
-    const publicIp = (config.network_interface ?? []).some((n: any) => (n.access_config ?? []).length > 0);
-    return outcome(type === 'google_compute_instance', !publicIp || intent?.publicAccess === true);
+    const [applies, isPublic] = publicAddress(type, config);
+    return outcome(applies, !isPublic || intent?.publicAccess === true);
   },
 };

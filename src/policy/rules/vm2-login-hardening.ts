@@ -3,18 +3,26 @@ import { outcome, PolicyRule, ResolvedResource } from '../rule';
 
 const truthy = (v: unknown) => ['true', '1'].includes(String(v).toLowerCase());
 
-/** MLW-VM2: OS Login on, project-wide SSH keys blocked, serial port off. */
+/** MLW-VM2: logins go through the cloud's identities, never shared keys or passwords. */
 export const VM2: PolicyRule = {
   id: 'MLW-VM2',
   level: PolicyLevel.ERROR,
-  explanation: 'The instance does not enforce OS Login, block project-wide SSH keys and disable the serial port.',
-  why: 'Project-wide keys and the serial console bypass per-user IAM; OS Login ties SSH to identities that can be revoked.',
-  checkovId: 'CKV_GCP_32, CKV_GCP_34, CKV_GCP_35',
+  explanation:
+    'The instance admits logins outside the cloud identity: on GCP without OS Login, with project-wide SSH keys or the serial port; on AWS with an EC2 key pair; on Azure with password authentication.',
+  why: 'Shared keys, passwords and the serial console bypass per-user IAM; OS Login, Session Manager and Bastion tie access to identities that can be revoked.',
+  checkovId: 'CKV_GCP_32, CKV_GCP_34, CKV_GCP_35, CKV_AZURE_149',
   check: ({ type, config }: ResolvedResource) => {
-    const m = config.metadata ?? {};
-    return outcome(
-      type === 'google_compute_instance',
-      truthy(m['enable-oslogin']) && truthy(m['block-project-ssh-keys']) && !truthy(m['serial-port-enable'] ?? 'false'),
-    );
+    switch (type) {
+      case 'google_compute_instance': {
+        const m = config.metadata ?? {};
+        return outcome(true, truthy(m['enable-oslogin']) && truthy(m['block-project-ssh-keys']) && !truthy(m['serial-port-enable'] ?? 'false'));
+      }
+      case 'aws_instance':
+        return outcome(true, config.key_name === undefined || config.key_name === '');
+      case 'azurerm_linux_virtual_machine':
+        return outcome(true, config.disable_password_authentication !== false && config.admin_password === undefined);
+      default:
+        return outcome(false, true);
+    }
   },
 };

@@ -1,0 +1,50 @@
+// A GPU workspace on AWS for one data scientist: NixOS on an L4 instance (g6), browser VS Code
+// behind nginx with a Let's Encrypt certificate for a name in a Route 53 zone, reachable over
+// HTTPS from one office range, with a 500 GiB encrypted home volume snapshotted daily. No SSH
+// port is open: shells go through Session Manager.
+//
+//   ML_WORKSPACE_ZONE_ID=Z... AWS_REGION=eu-west-1 npx cdktf deploy
+import { App, Aspects, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  CloudTarget,
+  Gpu,
+  GpuWorkspace,
+  WorkspaceAccess,
+  WorkspaceDns,
+  WorkspacePolicyChecks,
+  WorkspaceSize,
+} from 'cdktf-ml-workspace';
+
+class AwsWorkspaceStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const workspace = new GpuWorkspace(this, 'alice', {
+      target: CloudTarget.aws({ region: process.env.AWS_REGION ?? 'eu-west-1' }),
+      owner: 'alice@example.com',
+      costCenter: 'ml-research',
+      size: WorkspaceSize.MEDIUM,
+      gpu: Gpu.NVIDIA_L4,
+      // The office's egress range; everything else is refused by the security group.
+      access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
+      // Let's Encrypt does not certify amazonaws.com names: the workspace gets a name in a
+      // Route 53 hosted zone you own.
+      dns: WorkspaceDns.zone({
+        zoneName: process.env.ML_WORKSPACE_ZONE_ID ?? 'Z0123456789ABCDEFGHIJ',
+        recordName: 'alice.ml.example.com',
+      }),
+      homeDiskSizeGiB: 500,
+      labels: { team: 'vision' },
+    });
+    // Alice's SSO role may open Session Manager sessions to this instance and read her token.
+    workspace.grantAccess('arn:aws:iam::123456789012:role/alice');
+
+    // The library's security rules; findings are reported as errors on the resources.
+    Aspects.of(this).add(new WorkspacePolicyChecks());
+  }
+}
+
+const app = new App();
+new AwsWorkspaceStack(app, 'aws-workspace');
+app.synth();
