@@ -340,6 +340,12 @@ in
       };
     }
 
+    # No SSH port is open on AWS workspaces: people come in through Session
+    # Manager, whose agent registers the instance with its instance profile.
+    (mkIf (cfg.cloud == "aws") {
+      services.amazon-ssm-agent.enable = lib.mkDefault true;
+    })
+
     # EC2 images ship amazon-init, which would treat user data (our JSON
     # document) as a configuration.nix and run nixos-rebuild with it.
     (optionalAttrs (options ? virtualisation.amazon-init.enable) {

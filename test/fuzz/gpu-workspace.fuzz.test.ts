@@ -32,7 +32,21 @@ const cidr = mostly(
   fc.oneof(fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 40 })).map(([ip, bits]) => `${ip}/${bits}`), anyText),
 );
 
-const props: fc.Arbitrary<Partial<GpuWorkspaceProps>> = fc.record(
+const gcpDns = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(WorkspaceDns.none()),
+  fc.constant(WorkspaceDns.cloudEndpoints()),
+  fc.tuple(nameLike, mostly(fc.domain(), anyText)).map(([zoneName, recordName]) => WorkspaceDns.zone({ zoneName, recordName })),
+);
+const awsDns = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(WorkspaceDns.none()),
+  fc
+    .tuple(mostly(fc.stringMatching(/^Z[A-Z0-9]{12,20}$/), anyText), mostly(fc.domain(), anyText))
+    .map(([zoneName, recordName]) => WorkspaceDns.zone({ zoneName, recordName })),
+);
+
+const propsWith = (dns: fc.Arbitrary<WorkspaceDns | undefined>): fc.Arbitrary<Partial<GpuWorkspaceProps>> => fc.record(
   {
     workspaceName: nameLike,
     owner: mostly(fc.emailAddress(), anyText),
@@ -47,14 +61,7 @@ const props: fc.Arbitrary<Partial<GpuWorkspaceProps>> = fc.record(
       mostly(fc.emailAddress(), anyText).map((email) => WorkspaceTls.letsEncrypt({ email })),
       intIn(24, 87600).map((validityHours) => WorkspaceTls.selfSigned({ validityHours })),
     ),
-    dns: fc.oneof(
-      fc.constant(undefined),
-      fc.constant(WorkspaceDns.none()),
-      fc.constant(WorkspaceDns.cloudEndpoints()),
-      fc
-        .tuple(nameLike, mostly(fc.domain(), anyText))
-        .map(([zoneName, recordName]) => WorkspaceDns.zone({ zoneName, recordName })),
-    ),
+    dns,
     spot: fc.boolean(),
     running: fc.boolean(),
     homeDiskSizeGiB: intIn(10, 65536),
@@ -70,10 +77,10 @@ const props: fc.Arbitrary<Partial<GpuWorkspaceProps>> = fc.record(
   { requiredKeys: [] },
 );
 
-function build(p: Partial<GpuWorkspaceProps>): { json?: any; error?: Error } {
+function build(p: Partial<GpuWorkspaceProps>, target: CloudTarget = CloudTarget.gcp(GCP)): { json?: any; error?: Error } {
   const stack = new TerraformStack(Testing.app(), 'fuzz');
   try {
-    new GpuWorkspace(stack, 'ws', { target: CloudTarget.gcp(GCP), owner: 'owner@example.com', ...p });
+    new GpuWorkspace(stack, 'ws', { target, owner: 'owner@example.com', ...p });
   } catch (e) {
     return { error: e as Error };
   }
@@ -91,7 +98,7 @@ test('random props either synthesize a policy-clean stack with valid names and l
   let built = 0;
   let refused = 0;
   fc.assert(
-    fc.property(props, (p) => {
+    fc.property(propsWith(gcpDns), (p) => {
       const { json, error } = build(p);
       if (error) {
         refused++;
@@ -116,6 +123,40 @@ test('random props either synthesize a policy-clean stack with valid names and l
     { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? 20261124) },
   );
   // Both outcomes must actually occur, or the generators are not exercising the construct.
+  expect(built).toBeGreaterThan(10);
+  expect(refused).toBeGreaterThan(10);
+});
+
+/** AWS name limits: IAM role and instance profile names 1-64 of [\w+=,.@-]; tag values at most 256. */
+const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
+
+test('on AWS too: random props synthesize a policy-clean stack within AWS name and tag limits, or fail with a validation error', () => {
+  let built = 0;
+  let refused = 0;
+  fc.assert(
+    fc.property(propsWith(awsDns), (p) => {
+      const { json, error } = build(p, CloudTarget.aws({ region: 'eu-west-1' }));
+      if (error) {
+        refused++;
+        expect(error).not.toBeInstanceOf(TypeError);
+        expect(error.message).toMatch(VALIDATION_ERROR);
+        return;
+      }
+      built++;
+      for (const type of ['aws_iam_role', 'aws_iam_instance_profile']) {
+        for (const r of Object.values<any>(json.resource[type] ?? {})) expect(r.name).toMatch(IAM_NAME);
+      }
+      for (const byName of Object.values<Record<string, any>>(json.resource)) {
+        for (const r of Object.values(byName)) {
+          for (const [k, v] of Object.entries<string>(r.tags ?? {})) {
+            expect(k.length).toBeLessThanOrEqual(128);
+            expect(v.length).toBeLessThanOrEqual(256);
+          }
+        }
+      }
+    }),
+    { numRuns: 150, seed: Number(process.env.FUZZ_SEED ?? 20261124) },
+  );
   expect(built).toBeGreaterThan(10);
   expect(refused).toBeGreaterThan(10);
 });

@@ -386,6 +386,11 @@ describe('GpuWorkspace on AWS, options', () => {
     expect(Object.values(s.of('aws_vpc_security_group_ingress_rule')).map((r: any) => r.from_port)).toEqual([443, 443]);
   });
 
+  test('a range listed twice gets one rule (AWS refuses duplicates)', () => {
+    const s = awsWorkspace({ access: WorkspaceAccess.public({ allowedCidrs: ['0.0.0.0/0', '0.0.0.0/0'] }), tls: WorkspaceTls.selfSigned() });
+    expect(Object.values(s.of('aws_vpc_security_group_ingress_rule')).map((r: any) => r.cidr_ipv4)).toEqual(['0.0.0.0/0']);
+  });
+
   test.each([
     [Gpu.NVIDIA_T4, WorkspaceSize.SMALL, 'g4dn.xlarge'],
     [Gpu.NVIDIA_T4, WorkspaceSize.XLARGE, 'g4dn.metal'],

@@ -304,7 +304,8 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   });
   const ruleId = (cidr: string, index: number) => (Token.isUnresolved(cidr) ? String(index) : cidr.replace(/[/:]/g, '_'));
   if (isPublic) {
-    spec.access.allowedCidrs.forEach((cidr, index) => {
+    // One rule per distinct range: AWS refuses duplicate rules.
+    [...new Set(spec.access.allowedCidrs)].forEach((cidr, index) => {
       const ipv6 = !Token.isUnresolved(cidr) && cidr.includes(':');
       new VpcSecurityGroupIngressRule(scope, `HttpsIngress-${ruleId(cidr, index)}`, {
         securityGroupId: securityGroup.id,
