@@ -418,11 +418,15 @@ describe('GpuWorkspace on AWS, options', () => {
     expect(awsMachineDoc(instance).config.mlWorkspace.workspace.gpu).toEqual({ enable: true });
   });
 
-  test('Spot: a persistent request that stops on interruption', () => {
-    expect(awsWorkspace({ spot: true }).one('aws_instance').instance_market_options).toEqual({
+  test('Spot: a persistent request that stops on interruption, without termination protection (EC2 refuses it for Spot)', () => {
+    const spot = awsWorkspace({ spot: true });
+    expect(spot.one('aws_instance').instance_market_options).toEqual({
       market_type: 'spot',
       spot_options: { instance_interruption_behavior: 'stop', spot_instance_type: 'persistent' },
     });
+    expect(spot.one('aws_instance').disable_api_termination).toBe(false);
+    expect(spot.one('aws_instance').instance_initiated_shutdown_behavior).toBe('stop');
+    expect(spot.one('aws_ebs_volume').lifecycle).toEqual({ prevent_destroy: true });
     expect(awsWorkspace().one('aws_instance').instance_market_options).toBeUndefined();
   });
 

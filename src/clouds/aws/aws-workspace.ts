@@ -484,8 +484,9 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     associatePublicIpAddress: false,
     monitoring: true,
     ebsOptimized: true,
-    // `cdktf destroy` or a console click must not take the workspace away by accident.
-    disableApiTermination: true,
+    // `cdktf destroy` or a console click must not take the workspace away by accident. EC2
+    // refuses termination protection on Spot instances; their home volume is protected anyway.
+    disableApiTermination: !spec.spot,
     // Idle stop and `poweroff` stop the instance (billing for compute stops), never terminate it.
     instanceInitiatedShutdownBehavior: 'stop',
     metadataOptions: {
