@@ -249,8 +249,16 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
       },
       tags: tagged('alice-snapshots'),
     });
+    // Service roles trust their service only on behalf of this account (confused-deputy guard).
+    const account = { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.alice_Account_2E7A9FCA.account_id}'] };
     const dlmRole = s.of('aws_iam_role').alice_SnapshotRole_2D44960A;
-    expect(policyDoc(s, dlmRole.assume_role_policy).statement[0].principals).toEqual([{ type: 'Service', identifiers: ['dlm.amazonaws.com'] }]);
+    expect(policyDoc(s, dlmRole.assume_role_policy).statement).toEqual([
+      { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['dlm.amazonaws.com'] }], condition: [account] },
+    ]);
+    const flowLogRole = s.of('aws_iam_role').alice_FlowLogRole_E9FCEBC8;
+    expect(policyDoc(s, flowLogRole.assume_role_policy).statement).toEqual([
+      { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }], condition: [account] },
+    ]);
   });
 
   test('the user data is the machine document: home by volume id, secrets by ARN, idle stop on AWS', () => {

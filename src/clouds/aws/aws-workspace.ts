@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
@@ -77,9 +78,18 @@ function policyDocument(scope: Construct, id: string, statement: DataAwsIamPolic
   return new DataAwsIamPolicyDocument(scope, id, { statement }).json;
 }
 
-function assumeRole(scope: Construct, id: string, service: string): string {
+/**
+ * A trust policy for an AWS service. With `account`, the service may assume the role only on
+ * behalf of that account (the confused-deputy guard AWS recommends for service roles).
+ */
+function assumeRole(scope: Construct, id: string, service: string, account?: string): string {
   return policyDocument(scope, id, [
-    { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: [service] }] },
+    {
+      effect: 'Allow',
+      actions: ['sts:AssumeRole'],
+      principals: [{ type: 'Service', identifiers: [service] }],
+      ...(account ? { condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account] }] } : {}),
+    },
   ]);
 }
 
@@ -159,6 +169,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const gpu = spec.gpu !== undefined;
   const kms = target.kmsKeyArn;
   const partition = `arn:${partitionOf(scope).partition}`;
+  const account = new DataAwsCallerIdentity(scope, 'Account').accountId;
   // IAM names are global to the account: the region keeps two regions' workspaces apart.
   const iamName = `mlw-${name}-${region}`;
 
@@ -188,7 +199,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     const flowLogRole = new IamRole(scope, 'FlowLogRole', {
       name: `${iamName}-flow-logs`,
       description: `Delivers VPC flow logs of ML workspace ${name}`,
-      assumeRolePolicy: assumeRole(scope, 'FlowLogAssumeRole', 'vpc-flow-logs.amazonaws.com'),
+      assumeRolePolicy: assumeRole(scope, 'FlowLogAssumeRole', 'vpc-flow-logs.amazonaws.com', account),
       tags: tags('flow-logs'),
     });
     new IamRolePolicy(scope, 'FlowLogRolePolicy', {
@@ -542,7 +553,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const dlmRole = new IamRole(scope, 'SnapshotRole', {
     name: `${iamName}-dlm`,
     description: `Takes daily snapshots of ML workspace ${name}'s home volume`,
-    assumeRolePolicy: assumeRole(scope, 'SnapshotAssumeRole', 'dlm.amazonaws.com'),
+    assumeRolePolicy: assumeRole(scope, 'SnapshotAssumeRole', 'dlm.amazonaws.com', account),
     tags: tags('snapshots'),
   });
   new IamRolePolicyAttachment(scope, 'SnapshotRolePolicy', {
