@@ -63,3 +63,38 @@ export function buildError(props: Partial<GpuWorkspaceProps> = {}, target: Parti
 export function machineDoc(instance: any): any {
   return JSON.parse(instance.metadata['ml-workspace-config']);
 }
+
+/** An Azure workspace named `alice` with the given props over a minimal valid set (a managed image). */
+export function azureWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: Partial<Parameters<typeof CloudTarget.azure>[0]> = {}): Synthesized {
+  return synthStack(
+    (stack) =>
+      new GpuWorkspace(stack, 'alice', {
+        target: CloudTarget.azure({
+          location: 'westeurope',
+          imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
+          ...target,
+        }),
+        owner: 'alice@example.com',
+        ...props,
+      }),
+  );
+}
+
+/** Builds an Azure workspace (without synthesizing) and returns the error message, for validation tests. */
+export function azureBuildError(props: Partial<GpuWorkspaceProps> = {}, target: Partial<Parameters<typeof CloudTarget.azure>[0]> = {}, id = 'alice'): string {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  try {
+    new GpuWorkspace(stack, id, {
+      target: CloudTarget.azure({
+        location: 'westeurope',
+        imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
+        ...target,
+      }),
+      owner: 'alice@example.com',
+      ...props,
+    });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the construct to throw');
+}

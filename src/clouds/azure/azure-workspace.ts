@@ -1,13 +1,769 @@
+import { BastionHost } from '@cdktf/provider-azurerm/lib/bastion-host';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { DataProtectionBackupInstanceDisk } from '@cdktf/provider-azurerm/lib/data-protection-backup-instance-disk';
+import { DataProtectionBackupPolicyDisk } from '@cdktf/provider-azurerm/lib/data-protection-backup-policy-disk';
+import { DataProtectionBackupVault } from '@cdktf/provider-azurerm/lib/data-protection-backup-vault';
+import { DnsARecord } from '@cdktf/provider-azurerm/lib/dns-a-record';
+import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
+import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
+import { ManagedDisk } from '@cdktf/provider-azurerm/lib/managed-disk';
+import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
+import { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
+import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
+import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
+import { NetworkInterfaceSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/network-interface-security-group-association';
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { NetworkSecurityRule, NetworkSecurityRuleConfig } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
+import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { VirtualMachineDataDiskAttachment } from '@cdktf/provider-azurerm/lib/virtual-machine-data-disk-attachment';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { Id } from '@cdktf/provider-random/lib/id';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
+import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
+import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
+import { Fn, ITerraformDependable, Op, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { AccessMode } from '../../core/access';
+import { AuthMode } from '../../core/auth';
 import { AzureTargetOptions } from '../../core/cloud-target';
+import { DnsMode } from '../../core/dns';
+import { TlsMode } from '../../core/tls';
+import { invalid, isKnown } from '../../core/validation';
+import { machineDocument, MachineSecret, renderMachineDocument, SecretName } from '../../nixos/machine-config';
+import { recordIntent } from '../../policy/rule';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
+import { ensureProvider, ensureRandomProvider, ensureTlsProvider } from '../common/providers';
+import { makeCertificate } from '../common/tls';
 import { AzureWorkspaceResources } from './resources';
+import { azureSubnets, azureUsesBastion, DEFAULT_VNET_CIDR } from './validate';
+import { azureVmSize } from './vm-sizes';
 
-/** Builds a workspace on Azure. @internal */
-export function buildAzureWorkspace(scope: Construct, _spec: WorkspaceSpec, _target: AzureTargetOptions): BuiltWorkspace<AzureWorkspaceResources> {
-  throw new Error(`GpuWorkspace '${scope.node.id}': Azure is not built yet`);
+/** The VM's admin account (break-glass SSH through Bastion with `adminSshPublicKey`'s key). */
+export const AZURE_ADMIN_USER = 'azureuser';
+/**
+ * The home disk as the guest sees it. The Azure Linux agent's udev rules (66-azure-storage.rules,
+ * installed by nixpkgs' `services.waagent`, which the Azure image profile enables) link data
+ * disks on the data SCSI controller as `/dev/disk/azure/scsi1/lun<N>`; the home disk is LUN 0.
+ */
+export const AZURE_HOME_DEVICE = '/dev/disk/azure/scsi1/lun0';
+/** The Key Vault secret holding a generated admin SSH private key. */
+export const ADMIN_SSH_KEY_SECRET = 'admin-ssh-key';
+/**
+ * Azure refuses user data longer than 64 KB. Counted on the base64 text, which is the stricter
+ * of the two readings of that limit.
+ */
+export const MAX_USER_DATA_BASE64 = 65535;
+/** How long a value known only at apply time may be in the user-data size estimate. */
+const TOKEN_ALLOWANCE = 255;
+
+/** NSG rule priorities: lower runs first; 4096 is the last a custom rule can take. */
+const PRIORITY = {
+  httpsFirst: 100,
+  acme: 200,
+  tunnel: 300,
+  denyAll: 4096,
+  httpsOutbound: 100,
+  ntpOutbound: 110,
+  denyInternetOutbound: 4096,
+};
+
+/**
+ * The workspace Key Vault's name: 3-24 letters, digits and single hyphens, globally unique, so
+ * the workspace name (cut to 17 characters) plus a 6-hex-digit random suffix. Purge protection
+ * keeps a deleted vault's name taken for its retention period; the suffix lets a re-created
+ * workspace get a fresh one.
+ */
+function keyVaultName(name: string, suffix: string): string {
+  const prefix = name.replace(/-+/g, '-').slice(0, 17).replace(/-+$/, '');
+  return `${prefix}-${suffix}`;
 }
 
-/** Lets a principal use a workspace. @internal */
-export function grantAzureAccess(_scope: Construct, _resources: AzureWorkspaceResources, _member: string): void {}
+/**
+ * Lets a person, group or service principal use a workspace, on the workspace's own resources:
+ * `Reader` on the VM and its network interface (what `az network bastion tunnel` and
+ * `az network bastion ssh` check), `Reader` on Azure Bastion when there is one, and
+ * `Key Vault Secrets User` on the connection token secret when the workspace uses one. The
+ * generated admin SSH key is deliberately not granted: it is for break-glass access.
+ *
+ * @internal
+ */
+export function grantAzureAccess(scope: Construct, resources: AzureWorkspaceResources, member: string): void {
+  const id = `Access-${member}`;
+  const grant = (what: string, target: string, role: string) =>
+    new RoleAssignment(scope, `${id}-${what}`, { scope: target, roleDefinitionName: role, principalId: member });
+  grant('VmReader', resources.virtualMachine.id, 'Reader');
+  grant('NicReader', resources.networkInterface.id, 'Reader');
+  if (resources.bastionHost) grant('BastionReader', resources.bastionHost.id, 'Reader');
+  const token = resources.secrets.find((s) => s.node.id === 'ConnectionTokenSecret');
+  if (token) grant('Token', token.resourceVersionlessId, 'Key Vault Secrets User');
+}
+
+/**
+ * Builds a workspace on Azure.
+ *
+ * @internal
+ */
+export function buildAzureWorkspace(
+  scope: Construct,
+  spec: WorkspaceSpec,
+  target: AzureTargetOptions,
+): BuiltWorkspace<AzureWorkspaceResources> {
+  ensureProvider(scope, 'azurerm', (stack) => new AzurermProvider(stack, 'ml-workspace-azurerm', { features: [{}] }));
+  ensureRandomProvider(scope);
+
+  const { location } = target;
+  const name = spec.name;
+  const tags = spec.labels;
+  const isPublic = spec.access.mode === AccessMode.PUBLIC;
+  const useBastion = azureUsesBastion(spec, target);
+  // A GPU the catalog has no preset for comes with target.vmSize (validated).
+  const vmSize = target.vmSize ?? azureVmSize(spec.size, spec.gpu)!.vmSize;
+
+  const clientConfig = new DataAzurermClientConfig(scope, 'ClientConfig', {});
+  const roleAssignments: RoleAssignment[] = [];
+  // Managed identities are service principals; saying so spares Azure a directory lookup that
+  // fails while a new identity is still replicating.
+  const assignRole = (
+    id: string,
+    config: { scope: string; principalId: string; roleDefinitionName?: string; roleDefinitionId?: string },
+    servicePrincipal = true,
+  ) => {
+    const assignment = new RoleAssignment(scope, id, { ...config, ...(servicePrincipal ? { principalType: 'ServicePrincipal' } : {}) });
+    roleAssignments.push(assignment);
+    return assignment;
+  };
+
+  // --- resource group ---------------------------------------------------------------------------
+  const resourceGroup = target.resourceGroupName
+    ? undefined
+    : new ResourceGroup(scope, 'ResourceGroup', { name: `${name}-rg`, location, tags });
+  const resourceGroupName = target.resourceGroupName ?? `${name}-rg`;
+  // References (not the literal) make every resource wait for a group the construct creates.
+  const rg = resourceGroup ? resourceGroup.name : resourceGroupName;
+  const rgId = resourceGroup
+    ? resourceGroup.id
+    : `/subscriptions/${clientConfig.subscriptionId}/resourceGroups/${resourceGroupName}`;
+  const inGroup = { location, resourceGroupName: rg };
+
+  // --- network ----------------------------------------------------------------------------------
+  let virtualNetwork: VirtualNetwork | undefined;
+  let subnet: Subnet | undefined;
+  let bastionSubnet: Subnet | undefined;
+  let bastionCidr: string | undefined;
+  let subnetId = target.subnetId;
+  if (!subnetId) {
+    const vnetCidr = target.vnetCidr ?? DEFAULT_VNET_CIDR;
+    let workspaceCidr: string;
+    if (isKnown(vnetCidr)) {
+      ({ workspace: workspaceCidr, bastion: bastionCidr } = azureSubnets(vnetCidr));
+    } else {
+      // The same layout in Terraform: the first /24, and the first /26 of the second /24.
+      const prefix = Fn.tonumber(Fn.element(Fn.split('/', vnetCidr), 1));
+      workspaceCidr = Fn.cidrsubnet(vnetCidr, Op.sub(24, prefix), 0);
+      bastionCidr = Fn.cidrsubnet(vnetCidr, Op.sub(26, prefix), 4);
+    }
+    virtualNetwork = new VirtualNetwork(scope, 'VirtualNetwork', { ...inGroup, name: `${name}-vnet`, addressSpace: [vnetCidr], tags });
+    subnet = new Subnet(scope, 'Subnet', {
+      name: `${name}-subnet`,
+      resourceGroupName: rg,
+      virtualNetworkName: virtualNetwork.name,
+      addressPrefixes: [workspaceCidr],
+      // Key Vault traffic stays on the Azure backbone and can be admitted by the vault's firewall.
+      serviceEndpoints: ['Microsoft.KeyVault'],
+      // Outbound goes through the VM's public IP (public) or the NAT gateway (private), never
+      // through Azure's implicit default outbound access, which is being retired.
+      defaultOutboundAccessEnabled: false,
+    });
+    subnetId = subnet.id;
+    if (useBastion) {
+      bastionSubnet = new Subnet(scope, 'BastionSubnet', {
+        // Azure Bastion accepts no other name.
+        name: 'AzureBastionSubnet',
+        resourceGroupName: rg,
+        virtualNetworkName: virtualNetwork.name,
+        addressPrefixes: [bastionCidr!],
+      });
+    }
+  }
+
+  // No public IP in private mode: Nix still has to reach the binary cache, so outbound goes
+  // through a NAT gateway (as Cloud NAT on GCP).
+  let natGateway: NatGateway | undefined;
+  let natPublicIp: PublicIp | undefined;
+  let natGatewayPublicIpAssociation: NatGatewayPublicIpAssociation | undefined;
+  let subnetNatGatewayAssociation: SubnetNatGatewayAssociation | undefined;
+  if (!isPublic && subnet) {
+    natPublicIp = new PublicIp(scope, 'NatPublicIp', { ...inGroup, name: `${name}-nat-ip`, allocationMethod: 'Static', sku: 'Standard', tags });
+    natGateway = new NatGateway(scope, 'NatGateway', { ...inGroup, name: `${name}-nat`, skuName: 'Standard', idleTimeoutInMinutes: 4, tags });
+    natGatewayPublicIpAssociation = new NatGatewayPublicIpAssociation(scope, 'NatGatewayPublicIp', {
+      natGatewayId: natGateway.id,
+      publicIpAddressId: natPublicIp.id,
+    });
+    subnetNatGatewayAssociation = new SubnetNatGatewayAssociation(scope, 'SubnetNatGateway', { subnetId: subnet.id, natGatewayId: natGateway.id });
+  }
+
+  // --- network security group: explicit rules at explicit priorities --------------------------
+  const networkSecurityGroup = new NetworkSecurityGroup(scope, 'SecurityGroup', { ...inGroup, name: `${name}-nsg`, tags });
+  const securityRules: NetworkSecurityRule[] = [];
+  type RuleSettings = Omit<NetworkSecurityRuleConfig, 'name' | 'resourceGroupName' | 'networkSecurityGroupName' | 'sourcePortRange'>;
+  const rule = (ruleName: string, settings: RuleSettings) =>
+    securityRules.push(
+      new NetworkSecurityRule(scope, `SecurityRule-${ruleName}`, {
+        name: ruleName,
+        resourceGroupName: rg,
+        networkSecurityGroupName: networkSecurityGroup.name,
+        sourcePortRange: '*',
+        ...settings,
+      }),
+    );
+  const inbound = { direction: 'Inbound', access: 'Allow', protocol: 'Tcp', destinationAddressPrefix: '*' };
+  if (isPublic) {
+    // One rule per range: a rule may not mix IPv4 and IPv6 prefixes.
+    spec.access.allowedCidrs.forEach((cidr, i) =>
+      rule(`allow-https-${i + 1}`, {
+        ...inbound,
+        priority: PRIORITY.httpsFirst + i,
+        sourceAddressPrefix: cidr,
+        destinationPortRange: '443',
+        description: 'HTTPS to the IDE from an allowed range',
+      }),
+    );
+    if (spec.tls.mode === TlsMode.LETS_ENCRYPT) {
+      rule('allow-acme-http', {
+        ...inbound,
+        priority: PRIORITY.acme,
+        // Let's Encrypt validates from addresses nobody can list in advance.
+        sourceAddressPrefix: 'Internet',
+        destinationPortRange: '80',
+        description: "Let's Encrypt HTTP-01 challenge and redirect to HTTPS; nginx serves nothing else on 80",
+      });
+    }
+  } else if (useBastion) {
+    rule('allow-bastion', {
+      ...inbound,
+      priority: PRIORITY.tunnel,
+      sourceAddressPrefix: bastionCidr!,
+      destinationPortRanges: ['22', '443'],
+      description: 'SSH and the IDE through Azure Bastion only',
+    });
+  } else {
+    rule('allow-virtual-network', {
+      ...inbound,
+      priority: PRIORITY.tunnel,
+      sourceAddressPrefix: 'VirtualNetwork',
+      destinationPortRanges: ['22', '443'],
+      description: "SSH and the IDE from the virtual network and what is connected to it (your own access path: VPN, peered Bastion)",
+    });
+  }
+  rule('deny-all-inbound', {
+    direction: 'Inbound',
+    access: 'Deny',
+    protocol: '*',
+    priority: PRIORITY.denyAll,
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: '*',
+    destinationPortRange: '*',
+    description: "Everything not allowed above, including Azure's default allow rules for the virtual network and load balancer",
+  });
+  rule('allow-https-outbound', {
+    direction: 'Outbound',
+    access: 'Allow',
+    protocol: 'Tcp',
+    priority: PRIORITY.httpsOutbound,
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: 'Internet',
+    destinationPortRange: '443',
+    description: "Nix binary cache and source archives, git, Let's Encrypt, Key Vault and Azure Resource Manager",
+  });
+  rule('allow-ntp-outbound', {
+    direction: 'Outbound',
+    access: 'Allow',
+    protocol: 'Udp',
+    priority: PRIORITY.ntpOutbound,
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: 'Internet',
+    destinationPortRange: '123',
+    description: 'Time synchronisation (NixOS uses public NTP servers)',
+  });
+  if (!isPublic) {
+    rule('deny-internet-outbound', {
+      direction: 'Outbound',
+      access: 'Deny',
+      protocol: '*',
+      priority: PRIORITY.denyInternetOutbound,
+      sourceAddressPrefix: '*',
+      destinationAddressPrefix: 'Internet',
+      destinationPortRange: '*',
+      description: 'No other traffic to the internet from a private workspace',
+    });
+  }
+  const subnetSecurityGroupAssociation = subnet
+    ? new SubnetNetworkSecurityGroupAssociation(scope, 'SubnetSecurityGroup', {
+      subnetId: subnet.id,
+      networkSecurityGroupId: networkSecurityGroup.id,
+    })
+    : undefined;
+
+  // --- Azure Bastion: the tunnel to a private workspace ------------------------------------------
+  let bastionHost: BastionHost | undefined;
+  let bastionPublicIp: PublicIp | undefined;
+  if (bastionSubnet) {
+    bastionPublicIp = new PublicIp(scope, 'BastionPublicIp', { ...inGroup, name: `${name}-bastion-ip`, allocationMethod: 'Static', sku: 'Standard', tags });
+    bastionHost = new BastionHost(scope, 'Bastion', {
+      ...inGroup,
+      name: `${name}-bastion`,
+      // Standard: native-client tunnels (`az network bastion tunnel` / `ssh`); Basic has none.
+      sku: 'Standard',
+      tunnelingEnabled: true,
+      fileCopyEnabled: false,
+      ipConnectEnabled: false,
+      shareableLinkEnabled: false,
+      ipConfiguration: { name: 'bastion', subnetId: bastionSubnet.id, publicIpAddressId: bastionPublicIp.id },
+      tags,
+    });
+  }
+
+  // --- public IP and DNS name -----------------------------------------------------------------------
+  let domainLabelSuffix: Id | undefined;
+  let domainLabel: string | undefined;
+  if (spec.dns.mode === DnsMode.AZURE_DOMAIN_LABEL) {
+    // Labels are unique per region; the suffix is made once per workspace.
+    domainLabelSuffix = new Id(scope, 'DomainLabelSuffix', { byteLength: 2, keepers: { location, workspace: name } });
+    domainLabel = `${name}-${domainLabelSuffix.hex}`;
+  }
+  const publicIp = isPublic
+    ? new PublicIp(scope, 'PublicIp', {
+      ...inGroup,
+      name: `${name}-ip`,
+      allocationMethod: 'Static',
+      sku: 'Standard',
+      ...(domainLabel ? { domainNameLabel: domainLabel } : {}),
+      tags,
+    })
+    : undefined;
+
+  const networkInterface = new NetworkInterface(scope, 'NetworkInterface', {
+    ...inGroup,
+    name: `${name}-nic`,
+    ipForwardingEnabled: false,
+    // The image's network configuration does not set up the Mellanox virtual function.
+    acceleratedNetworkingEnabled: false,
+    ipConfiguration: [
+      {
+        name: 'primary',
+        primary: true,
+        subnetId,
+        privateIpAddressAllocation: 'Dynamic',
+        ...(publicIp ? { publicIpAddressId: publicIp.id } : {}),
+      },
+    ],
+    tags,
+  });
+  recordIntent(networkInterface, { publicAccess: isPublic });
+  const networkInterfaceSecurityGroupAssociation = new NetworkInterfaceSecurityGroupAssociation(scope, 'NicSecurityGroup', {
+    networkInterfaceId: networkInterface.id,
+    networkSecurityGroupId: networkSecurityGroup.id,
+  });
+  // The name Azure's DNS gives the VM inside its virtual network.
+  const internalHost = `${name}.${networkInterface.internalDomainNameSuffix}`;
+  const ipAddress = publicIp ? publicIp.ipAddress : networkInterface.privateIpAddress;
+
+  let domain: string;
+  if (domainLabel) {
+    domain = `${domainLabel}.${location}.cloudapp.azure.com`;
+  } else if (spec.dns.mode === DnsMode.ZONE) {
+    domain = spec.dns.zone!.recordName.replace(/\.$/, '');
+  } else {
+    domain = internalHost;
+  }
+
+  // --- identity -------------------------------------------------------------------------------------
+  // User-assigned, so its role assignments exist before the VM first boots and reads its secrets.
+  const identity = new UserAssignedIdentity(scope, 'Identity', { ...inGroup, name: `${name}-id`, tags });
+
+  // --- Key Vault and the secrets the VM reads at boot ---------------------------------------------
+  const keyVaultSuffix = new Id(scope, 'KeyVaultSuffix', { byteLength: 3, keepers: { workspace: name, resourceGroup: resourceGroupName } });
+  const allowedCidrs = target.keyVaultAllowedCidrs ?? [];
+  const keyVault = new KeyVault(scope, 'KeyVault', {
+    ...inGroup,
+    name: keyVaultName(name, keyVaultSuffix.hex),
+    tenantId: clientConfig.tenantId,
+    skuName: 'standard',
+    rbacAuthorizationEnabled: true,
+    purgeProtectionEnabled: true,
+    softDeleteRetentionDays: 90,
+    enabledForDeployment: false,
+    enabledForDiskEncryption: false,
+    enabledForTemplateDeployment: false,
+    // Terraform writes the secrets through the vault's data plane from wherever it runs, so the
+    // firewall can deny by default only when those places are known (see keyVaultAllowedCidrs).
+    publicNetworkAccessEnabled: true,
+    networkAcls:
+      allowedCidrs.length > 0
+        ? { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [...allowedCidrs], virtualNetworkSubnetIds: [subnetId] }
+        : { defaultAction: 'Allow', bypass: 'AzureServices' },
+    tags,
+  });
+  // The deployer writes the secrets: that needs a data-plane role, which Owner does not include.
+  // Whoever runs Terraform may be a user or a service principal: no principal type.
+  const deployer = assignRole(
+    'KeyVaultDeployer',
+    { scope: keyVault.id, roleDefinitionName: 'Key Vault Secrets Officer', principalId: clientConfig.objectId },
+    false,
+  );
+
+  const secrets: KeyVaultSecret[] = [];
+  const machineSecrets: Record<string, MachineSecret> = {};
+  // The VM must not boot before it can read its secrets.
+  const secretDependencies: ITerraformDependable[] = [];
+  const grantRead = (idPrefix: string, secretScope: string) =>
+    secretDependencies.push(
+      assignRole(`${idPrefix}Reader`, { scope: secretScope, roleDefinitionName: 'Key Vault Secrets User', principalId: identity.principalId }),
+    );
+  const addSecret = (
+    idPrefix: string,
+    secretName: string,
+    value: string,
+    contentType: string,
+    machine?: { owner: string; expirationDate?: string },
+  ) => {
+    const secret = new KeyVaultSecret(scope, `${idPrefix}Secret`, {
+      name: secretName,
+      keyVaultId: keyVault.id,
+      value,
+      contentType,
+      ...(machine?.expirationDate ? { expirationDate: machine.expirationDate } : {}),
+      dependsOn: [deployer],
+    });
+    secrets.push(secret);
+    if (machine) {
+      secretDependencies.push(secret);
+      // Only the one secret, not the vault: the VM cannot read the admin SSH key.
+      grantRead(idPrefix, secret.resourceVersionlessId);
+      machineSecrets[secretName] = { source: `${keyVault.vaultUri}secrets/${secretName}`, owner: machine.owner };
+    }
+    return secret;
+  };
+
+  if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) {
+    const token = new Password(scope, 'ConnectionToken', { length: 32, special: false });
+    addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, token.result, 'text/plain', { owner: spec.user });
+  } else {
+    const sso = spec.auth.sso!;
+    const cookie = new Password(scope, 'CookieSecret', { length: 32, special: false });
+    addSecret('CookieSecret', SecretName.OAUTH2_COOKIE_SECRET, cookie.result, 'text/plain', { owner: 'oauth2-proxy' });
+    const vaultId = target.ssoKeyVaultId!;
+    const vaultName = isKnown(vaultId) ? vaultId.split('/').pop()! : Token.asString(Fn.element(Fn.split('/', vaultId), 8));
+    grantRead('ClientSecret', `${vaultId}/secrets/${sso.clientSecretName}`);
+    machineSecrets[SecretName.OAUTH2_CLIENT_SECRET] = {
+      source: `https://${vaultName}.vault.azure.net/secrets/${sso.clientSecretName}`,
+      owner: 'oauth2-proxy',
+    };
+  }
+
+  const dnsNames = [domain, ...(domain === internalHost ? [] : [internalHost]), 'localhost'];
+  const cert = makeCertificate(scope, spec.tls, domain, dnsNames);
+  if (cert) {
+    // The secrets expire with the certificate; Terraform renews both 30 days before that. The
+    // certificate resource is the one makeCertificate names 'TlsCert'.
+    const certResource = scope.node.findChild('TlsCert') as SelfSignedCert | LocallySignedCert;
+    const expirationDate = certResource.validityEndTime;
+    addSecret('TlsCert', SecretName.TLS_CERT, cert.certPem, 'application/x-pem-file', { owner: 'nginx', expirationDate });
+    addSecret('TlsKey', SecretName.TLS_KEY, cert.key.privateKeyPem, 'application/x-pem-file', { owner: 'nginx', expirationDate });
+  }
+
+  let adminSshKey: PrivateKey | undefined;
+  let adminPublicKey = target.adminSshPublicKey;
+  if (!adminPublicKey) {
+    ensureTlsProvider(scope);
+    adminSshKey = new PrivateKey(scope, 'AdminSshKey', { algorithm: 'ED25519' });
+    adminPublicKey = adminSshKey.publicKeyOpenssh;
+    addSecret('AdminSshKey', ADMIN_SSH_KEY_SECRET, adminSshKey.privateKeyOpenssh, 'application/x-openssh-key');
+  }
+
+  // --- the machine document, as user data -------------------------------------------------------
+  const sso = spec.auth.sso;
+  const doc = machineDocument({
+    hostName: name,
+    domain,
+    user: spec.user,
+    gpu: spec.gpu !== undefined,
+    homeDevice: AZURE_HOME_DEVICE,
+    acmeEmail: spec.tls.mode === TlsMode.LETS_ENCRYPT ? spec.tls.email : undefined,
+    oauth2Proxy: sso
+      ? {
+        provider: sso.provider,
+        clientId: sso.clientId,
+        oidcIssuerUrl: sso.oidcIssuerUrl,
+        allowedEmails: sso.allowedEmails,
+        allowedEmailDomains: sso.allowedDomains,
+      }
+      : undefined,
+    idleStop: spec.idleStop,
+    cloud: 'azure',
+    secrets: machineSecrets,
+    nixpkgs: spec.nixpkgs,
+  });
+  checkUserDataSize(scope, doc);
+  const rendered = renderMachineDocument(doc);
+  // A document with values known only at apply time is a `jsonencode(...)` expression; it is
+  // kept in a local so base64encode() takes a plain reference (cdktf mis-escapes a function
+  // call nested in another).
+  const userData = Token.isUnresolved(rendered)
+    ? Fn.base64encode(new TerraformLocal(scope, 'MachineDocument', rendered).asString)
+    : Buffer.from(rendered, 'utf8').toString('base64');
+
+  // --- the VM ---------------------------------------------------------------------------------------
+  const spot = spec.spot;
+  const virtualMachine = new LinuxVirtualMachine(scope, 'Resource', {
+    ...inGroup,
+    name,
+    computerName: name,
+    size: vmSize,
+    sourceImageId: target.imageId,
+    networkInterfaceIds: [networkInterface.id],
+    adminUsername: AZURE_ADMIN_USER,
+    disablePasswordAuthentication: true,
+    adminSshKey: [{ username: AZURE_ADMIN_USER, publicKey: adminPublicKey }],
+    identity: { type: 'UserAssigned', identityIds: [identity.id] },
+    osDisk: {
+      name: `${name}-os`,
+      caching: 'ReadWrite',
+      storageAccountType: 'Premium_LRS',
+      diskSizeGb: spec.bootDiskSizeGiB,
+    },
+    // Temp disk and caches are encrypted on the host too (needs the subscription feature
+    // Microsoft.Compute/EncryptionAtHost; the README says how to register it).
+    encryptionAtHostEnabled: true,
+    // Trusted Launch stays off: it needs a Gallery image marked TrustedLaunchSupported (managed
+    // images cannot have it), and Secure Boot would refuse NixOS' unsigned boot loader and the
+    // NVIDIA kernel modules.
+    secureBootEnabled: false,
+    vtpmEnabled: false,
+    // Serial console output is kept in Azure-managed storage.
+    bootDiagnostics: {},
+    // The agent reports the VM ready; extensions (code run as root by anyone allowed to add one)
+    // are refused.
+    provisionVmAgent: true,
+    allowExtensionOperations: false,
+    // NixOS is updated by rolling the nixpkgs pin, not by Azure Update Manager.
+    patchMode: 'ImageDefault',
+    patchAssessmentMode: 'ImageDefault',
+    // The machine document goes in user data, not custom data: user data is served by IMDS
+    // (where the bootstrap reads it) and can change without re-creating the VM, while any
+    // change of custom data replaces the VM and its boot disk.
+    userData,
+    ...(spot
+      ? {
+        priority: 'Spot',
+        // Deallocate, not delete: disks, IP and name stay; start it again when capacity returns.
+        evictionPolicy: 'Deallocate',
+        // Pay up to the on-demand price; evicted only for capacity.
+        maxBidPrice: -1,
+      }
+      : { priority: 'Regular' }),
+    tags,
+    dependsOn: [
+      ...secretDependencies,
+      networkInterfaceSecurityGroupAssociation,
+      ...(subnetSecurityGroupAssociation ? [subnetSecurityGroupAssociation] : []),
+      ...(subnetNatGatewayAssociation ? [subnetNatGatewayAssociation] : []),
+    ],
+  });
+  recordIntent(virtualMachine, { publicAccess: isPublic });
+
+  // --- home disk: kept across VM re-creation, locked, backed up daily --------------------------------
+  const homeDisk = new ManagedDisk(scope, 'HomeDisk', {
+    ...inGroup,
+    name: `${name}-home`,
+    storageAccountType: 'Premium_LRS',
+    createOption: 'Empty',
+    diskSizeGb: spec.homeDiskSizeGiB,
+    // No SAS export or import of the disk's contents.
+    networkAccessPolicy: 'DenyAll',
+    publicNetworkAccessEnabled: false,
+    tags,
+    lifecycle: { preventDestroy: true },
+  });
+  const homeDiskAttachment = new VirtualMachineDataDiskAttachment(scope, 'HomeDiskAttachment', {
+    managedDiskId: homeDisk.id,
+    virtualMachineId: virtualMachine.id,
+    lun: 0,
+    // Read caching speeds up reads; writes go straight to the disk, so nothing acknowledged is
+    // lost with the host. Azure caches no disk of 4 TiB or more.
+    caching: isKnown(spec.homeDiskSizeGiB) && spec.homeDiskSizeGiB < 4096 ? 'ReadOnly' : 'None',
+  });
+  const homeDiskLock = new ManagementLock(scope, 'HomeDiskLock', {
+    name: `${name}-home-lock`,
+    scope: homeDisk.id,
+    lockLevel: 'CanNotDelete',
+    notes: `The home disk of ML workspace ${name} outlives its VM; remove this lock to delete it on purpose.`,
+  });
+
+  const backupVault = new DataProtectionBackupVault(scope, 'BackupVault', {
+    ...inGroup,
+    name: `${name}-backup`,
+    datastoreType: 'VaultStore',
+    redundancy: 'LocallyRedundant',
+    softDelete: 'On',
+    retentionDurationInDays: 14,
+    identity: { type: 'SystemAssigned' },
+    tags,
+  });
+  // A disk backup policy cannot be changed, only replaced: its name carries the retention, and
+  // the new one exists before the backup instance moves to it.
+  const backupPolicy = new DataProtectionBackupPolicyDisk(scope, 'BackupPolicy', {
+    name: `${name}-home-daily-${spec.snapshotRetentionDays}d`,
+    vaultId: backupVault.id,
+    backupRepeatingTimeIntervals: ['R/2024-01-01T03:00:00+00:00/P1D'],
+    defaultRetentionDuration: `P${spec.snapshotRetentionDays}D`,
+    timeZone: 'UTC',
+    lifecycle: { createBeforeDestroy: true },
+  });
+  // What Azure Disk Backup requires of the vault's identity: read the disk, and manage
+  // incremental snapshots in the snapshot resource group (the workspace's).
+  const vaultPrincipal = backupVault.identity.principalId;
+  const diskReader = assignRole('BackupDiskReader', { scope: homeDisk.id, roleDefinitionName: 'Disk Backup Reader', principalId: vaultPrincipal });
+  const snapshotContributor = assignRole('BackupSnapshotContributor', {
+    scope: rgId,
+    roleDefinitionName: 'Disk Snapshot Contributor',
+    principalId: vaultPrincipal,
+  });
+  const backupInstance = new DataProtectionBackupInstanceDisk(scope, 'BackupInstance', {
+    name: `${name}-home`,
+    location,
+    vaultId: backupVault.id,
+    diskId: homeDisk.id,
+    snapshotResourceGroupName: rg,
+    backupPolicyId: backupPolicy.id,
+    dependsOn: [diskReader, snapshotContributor],
+  });
+
+  // --- idle stop: a shutdown keeps an Azure VM allocated and billed, so the VM deallocates itself ---
+  let deallocateRole: RoleDefinition | undefined;
+  if (spec.idleStop) {
+    // Custom role names are unique per tenant, so the name carries the resource group's id.
+    deallocateRole = new RoleDefinition(scope, 'DeallocateRole', {
+      name: `${name}-deallocate (${rgId})`,
+      scope: rgId,
+      description: `Lets ML workspace ${name} deallocate its own VM when idle (nothing else)`,
+      // Only what the guest's stop command calls: POST .../virtualMachines/<vm>/deallocate. It
+      // reads subscription, group and name from IMDS, which needs no permission.
+      permissions: [{ actions: ['Microsoft.Compute/virtualMachines/deallocate/action'] }],
+      assignableScopes: [rgId],
+    });
+    assignRole('DeallocateRoleAssignment', {
+      scope: virtualMachine.id,
+      roleDefinitionId: deallocateRole.roleDefinitionResourceId,
+      principalId: identity.principalId,
+    });
+  }
+
+  // --- DNS record in an Azure DNS zone -----------------------------------------------------------
+  let dnsRecord: DnsARecord | undefined;
+  const zone = spec.dns.mode === DnsMode.ZONE ? spec.dns.zone! : undefined;
+  if (zone) {
+    const zoneName = zone.zoneName.replace(/\.$/, '');
+    const relative =
+      isKnown(domain) && isKnown(zoneName)
+        ? domain === zoneName
+          ? '@'
+          : domain.slice(0, domain.length - zoneName.length - 1)
+        : Fn.trimsuffix(domain, `.${zoneName}`);
+    dnsRecord = new DnsARecord(scope, 'DnsRecord', {
+      name: relative,
+      zoneName,
+      resourceGroupName: zone.resourceGroupName ?? rg,
+      ttl: zone.ttlSeconds ?? 300,
+      records: [ipAddress],
+      tags,
+    });
+  }
+
+  // --- how people get in -----------------------------------------------------------------------------
+  // Through the Bastion tunnel; otherwise the DNS name, or the IP when there is none (the
+  // internal name resolves only inside the virtual network).
+  const url = useBastion ? 'https://localhost:8443/' : `https://${spec.dns.mode === DnsMode.NONE ? ipAddress : domain}/`;
+  const signInStep =
+    spec.auth.mode === AuthMode.CONNECTION_TOKEN
+      ? `open ${url}?tkn=$(az keyvault secret show --vault-name ${keyVault.name} --name ${SecretName.CONNECTION_TOKEN} --query value -o tsv)`
+      : `open ${url} and sign in with ${spec.auth.sso!.provider}`;
+  const tunnel = `az network bastion tunnel --name ${name}-bastion --resource-group ${resourceGroupName} --target-resource-id ${virtualMachine.id} --resource-port 443 --port 8443`;
+  const signIn = useBastion ? `${tunnel} & ${signInStep}` : signInStep;
+
+  return {
+    resources: {
+      virtualMachine,
+      resourceGroupName,
+      resourceGroup,
+      identity,
+      networkInterface,
+      networkSecurityGroup,
+      securityRules,
+      networkInterfaceSecurityGroupAssociation,
+      subnetSecurityGroupAssociation,
+      virtualNetwork,
+      subnet,
+      bastionSubnet,
+      bastionHost,
+      bastionPublicIp,
+      natGateway,
+      natPublicIp,
+      natGatewayPublicIpAssociation,
+      subnetNatGatewayAssociation,
+      publicIp,
+      domainLabelSuffix,
+      dnsRecord,
+      homeDisk,
+      homeDiskAttachment,
+      homeDiskLock,
+      backupVault,
+      backupPolicy,
+      backupInstance,
+      keyVault,
+      keyVaultSuffix,
+      secrets,
+      adminSshKey,
+      deallocateRole,
+      roleAssignments,
+      clientConfig,
+    },
+    url,
+    ipAddress,
+    hostName: domain,
+    instanceName: name,
+    signIn,
+  };
+}
+
+/**
+ * Throws when the machine document cannot fit Azure's user data limit. Values known only at
+ * apply time (the Key Vault's URI, a generated DNS name) count as {@link TOKEN_ALLOWANCE}
+ * characters each.
+ */
+function checkUserDataSize(scope: Construct, doc: Record<string, any>): void {
+  const json = JSON.stringify(doc);
+  const tokens = json.match(/\$\{TfToken\[[^\]]*\]\}/g) ?? [];
+  const bytes = Buffer.byteLength(json.replace(/\$\{TfToken\[[^\]]*\]\}/g, ''), 'utf8') + tokens.length * TOKEN_ALLOWANCE;
+  const base64 = 4 * Math.ceil(bytes / 3);
+  if (base64 > MAX_USER_DATA_BASE64) {
+    throw invalid(
+      scope,
+      'GpuWorkspace',
+      'user data',
+      `${base64} base64 characters`,
+      `is over Azure's limit of ${MAX_USER_DATA_BASE64}; shorten auth.allowedEmails (auth.allowedDomains admits whole domains)`,
+    );
+  }
+}

@@ -1,0 +1,46 @@
+// A GPU workspace on Azure for one data scientist: NixOS on an NVIDIA T4 (NCasT4_v3), browser
+// VS Code behind nginx with a Let's Encrypt certificate for the public IP's cloudapp.azure.com
+// name, reachable over HTTPS from one office range, with a 500 GiB Premium SSD home disk backed
+// up daily. No SSH port is open to the internet.
+//
+//   ARM_SUBSCRIPTION_ID=... ML_WORKSPACE_IMAGE_ID=/subscriptions/.../images/ml-workspace-nixos \
+//   ML_WORKSPACE_OWNER_OID=<your Entra object id> npx cdktf deploy
+import { App, Aspects, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudTarget, Gpu, GpuWorkspace, WorkspaceAccess, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+
+class AzureWorkspaceStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const workspace = new GpuWorkspace(this, 'alice', {
+      target: CloudTarget.azure({
+        location: 'westeurope',
+        // The NixOS image built from this repository's flake and uploaded once
+        // (README: "Azure image"); Azure has no official NixOS image.
+        imageId:
+          process.env.ML_WORKSPACE_IMAGE_ID ??
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ml-images/providers/Microsoft.Compute/galleries/mlworkspace/images/nixos/versions/1.0.0',
+      }),
+      owner: 'alice@example.com',
+      costCenter: 'ml-research',
+      size: WorkspaceSize.MEDIUM,
+      gpu: Gpu.NVIDIA_T4,
+      // The office's egress range; everything else is refused by the network security group.
+      // The default DNS name in public mode is the public IP's domain label, which Let's
+      // Encrypt certifies without any DNS zone.
+      access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
+      homeDiskSizeGiB: 500,
+      labels: { team: 'vision' },
+    });
+    // Alice (her Microsoft Entra object id) may read her connection token and see the VM.
+    workspace.grantAccess(process.env.ML_WORKSPACE_OWNER_OID ?? '11111111-2222-3333-4444-555555555555');
+
+    // The library's security rules; findings are reported as errors on the resources.
+    Aspects.of(this).add(new WorkspacePolicyChecks());
+  }
+}
+
+const app = new App();
+new AzureWorkspaceStack(app, 'azure-workspace');
+app.synth();
