@@ -65,6 +65,9 @@
             nixpkgs.hostPlatform = system;
             mlWorkspace.bootstrap.enable = true;
             mlWorkspace.bootstrap.cloud = "azure";
+            # Generation 2 (UEFI): every size the library picks runs it, and the A100
+            # and H100 sizes run nothing else. Register the image with V2.
+            image.modules.azure.virtualisation.azureImage.vmGeneration = "v2";
             system.stateVersion = "25.11";
           }
         ];
@@ -74,7 +77,7 @@
         gce-image = self.nixosConfigurations.gce-base.config.system.build.googleComputeImage;
         # A VHD for `aws ec2 import-snapshot` + `register-image` (README: "AWS image").
         amazon-image = self.nixosConfigurations.amazon-base.config.system.build.images.amazon;
-        # A fixed-size VHD for an Azure managed image (README: "Azure image").
+        # A fixed-size Generation 2 VHD for an Azure managed image (README: "Azure image").
         azure-image = self.nixosConfigurations.azure-base.config.system.build.images.azure;
       };
 

@@ -346,6 +346,19 @@ in
       services.amazon-ssm-agent.enable = lib.mkDefault true;
     })
 
+    # The boot firmware the base images are built for, kept by every rebuild
+    # (this module is part of the generated configuration too): UEFI on GCP,
+    # for Shielded VM, and on Azure, Generation 2, the only generation the
+    # A100 and H100 sizes run. Without these the cloud profiles default to
+    # BIOS, and the first `nixos-rebuild switch` would install a boot loader
+    # the machine cannot boot. AWS images stay BIOS (`--boot-mode legacy-bios`).
+    (optionalAttrs (options ? virtualisation.googleComputeImage.efi) {
+      virtualisation.googleComputeImage.efi = lib.mkDefault true;
+    })
+    (optionalAttrs (options ? virtualisation.azureImage.vmGeneration) {
+      virtualisation.azureImage.vmGeneration = lib.mkDefault "v2";
+    })
+
     # EC2 images ship amazon-init, which would treat user data (our JSON
     # document) as a configuration.nix and run nixos-rebuild with it.
     (optionalAttrs (options ? virtualisation.amazon-init.enable) {

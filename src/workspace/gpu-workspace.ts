@@ -79,7 +79,9 @@ export interface GpuWorkspaceProps {
   readonly spot?: boolean;
   /**
    * Whether the VM should be running. `false` stops it and keeps the home disk, boot disk, IP
-   * and DNS name; compute billing stops.
+   * and DNS name; compute billing stops. GCP and AWS only: Terraform manages no power state for
+   * an Azure VM, so `false` is refused there (deallocate with `az vm deallocate`; idle stop
+   * deallocates it on its own).
    * @default true
    */
   readonly running?: boolean;
@@ -117,9 +119,9 @@ export interface GpuWorkspaceProps {
    * 5–1440. Stopping keeps disks, IP and name. On GCP and AWS a guest power-off stops compute
    * billing (AWS instances are set to stop, not terminate, on shutdown), so no cloud permission
    * is needed; on Azure a shutdown leaves the VM allocated and billed, so the VM deallocates
-   * itself through its managed identity, which gets a role with only the `deallocate` and
-   * `read` actions on that one VM. Start it again with the cloud's console or CLI, or
-   * `cdktf deploy`.
+   * itself through its managed identity, which gets a custom role with only the
+   * `virtualMachines/deallocate/action` action, on that one VM. Start it again with the cloud's
+   * console or CLI, or (GCP, AWS) `cdktf deploy`.
    * @default 60
    */
   readonly idleStopMinutes?: number;
@@ -255,8 +257,9 @@ export class GpuWorkspace extends Construct {
    *   OS Login requires), and read access to the connection token secret when there is one.
    * - AWS: an IAM policy attached to the role, user or group allowing Session Manager sessions
    *   (shell and port forwarding) to this instance only, and reading the connection token secret.
-   * - Azure: `Reader` on the VM (what `az network bastion tunnel` and `ssh` need) and
-   *   `Key Vault Secrets User` on the connection token secret.
+   * - Azure: `Reader` on the VM, its network interface and (private mode) the Bastion host,
+   *   which is what `az network bastion tunnel` checks, and `Key Vault Secrets User` on the
+   *   connection token secret (never on the vault, so not on the admin SSH key).
    *
    * @param member on GCP an IAM principal (`user:alice@example.com`, `group:ml-team@example.com`,
    * `serviceAccount:...`, `principal://...`); on AWS an IAM role, user or group ARN

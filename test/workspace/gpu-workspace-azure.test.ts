@@ -696,6 +696,19 @@ describe('GpuWorkspace on Azure: VM sizes and GPUs', () => {
     expect(azureDoc(s).config.mlWorkspace.workspace.gpu).toEqual({ enable: gpu !== undefined });
   });
 
+  test('an A10 is warned about (NVadsA10_v5 needs the GRID driver), other GPUs are not', () => {
+    const warnings = (gpu: Gpu, vmSize?: string) =>
+      azureWorkspace({ gpu }, vmSize ? { vmSize } : {})
+        .workspace.node.metadata.filter((m) => m.type === '@cdktf/warn')
+        .map((m) => m.data);
+    expect(warnings(Gpu.NVIDIA_A10)).toEqual([
+      "GpuWorkspace 'alice': gpu Gpu.NVIDIA_A10 runs on Standard_NV36ads_A10_v5, which Azure supports only with NVIDIA's GRID driver; the workspace module installs the datacenter driver, so CUDA will not see the GPU. Use Gpu.NVIDIA_T4 or Gpu.NVIDIA_A100_80GB on Azure, or bring a GRID-enabled image and configuration",
+    ]);
+    expect(warnings(Gpu.NVIDIA_T4)).toEqual([]);
+    // With an explicit VM size the user has chosen the machine; nothing to warn about.
+    expect(warnings(Gpu.NVIDIA_A10, 'Standard_NV36ads_A10_v5')).toEqual([]);
+  });
+
   test('presets a family has no size for are absent from the catalog', () => {
     expect(azureVmSize(WorkspaceSize.XLARGE, Gpu.NVIDIA_T4)).toBeUndefined();
     expect(azureVmSize(WorkspaceSize.LARGE, Gpu.NVIDIA_H100_80GB)).toBeUndefined();

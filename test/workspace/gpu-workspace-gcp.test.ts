@@ -652,3 +652,11 @@ describe('synthesis is deterministic', () => {
     expect(build()).toBe(build());
   });
 });
+
+describe('GpuWorkspace on GCP, public without a DNS name', () => {
+  test('the URL is the static address, since the internal host name resolves only inside the VPC', () => {
+    const s = gcpWorkspace({ access: PUBLIC, dns: WorkspaceDns.none(), tls: WorkspaceTls.selfSigned() });
+    expect(s.json.output.alice_url.value).toBe('https://${google_compute_address.alice_Address_C5296E7C.address}/');
+    expect(s.one('tls_self_signed_cert').dns_names).toEqual(['alice.europe-west4-a.c.ml-prod-123.internal', 'localhost']);
+  });
+});

@@ -31,9 +31,10 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
-import { Fn, ITerraformDependable, Op, TerraformLocal, Token } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, Op, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode } from '../../core/access';
+import { Gpu } from '../../core/gpu';
 import { AuthMode } from '../../core/auth';
 import { AzureTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
@@ -129,6 +130,12 @@ export function buildAzureWorkspace(
   const useBastion = azureUsesBastion(spec, target);
   // A GPU the catalog has no preset for comes with target.vmSize (validated).
   const vmSize = target.vmSize ?? azureVmSize(spec.size, spec.gpu)!.vmSize;
+  if (spec.gpu === Gpu.NVIDIA_A10 && !target.vmSize) {
+    // NVadsA10_v5 exposes the A10 as a vGPU, which only NVIDIA's GRID driver drives.
+    Annotations.of(scope).addWarning(
+      `GpuWorkspace '${scope.node.id}': gpu Gpu.NVIDIA_A10 runs on ${vmSize}, which Azure supports only with NVIDIA's GRID driver; the workspace module installs the datacenter driver, so CUDA will not see the GPU. Use Gpu.NVIDIA_T4 or Gpu.NVIDIA_A100_80GB on Azure, or bring a GRID-enabled image and configuration`,
+    );
+  }
 
   const clientConfig = new DataAzurermClientConfig(scope, 'ClientConfig', {});
   const roleAssignments: RoleAssignment[] = [];

@@ -454,7 +454,10 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
       dependsOn: [api('dns.googleapis.com')],
     })
     : undefined;
-  const url = isPublic ? `https://${domain}/` : 'https://localhost:8443/';
+  // A public workspace without a DNS name is reached by its address: the internal host name
+  // resolves only inside the VPC.
+  const publicHost = domain === internalHost ? ipAddress : domain;
+  const url = isPublic ? `https://${publicHost}/` : 'https://localhost:8443/';
   const tunnel = `gcloud compute start-iap-tunnel ${name} 443 --local-host-port=localhost:8443 --zone=${zone} --project=${project}`;
   const signInStep =
     spec.auth.mode === AuthMode.CONNECTION_TOKEN
