@@ -21,6 +21,9 @@ class AzureWorkspaceStack extends TerraformStack {
         imageId:
           process.env.ML_WORKSPACE_IMAGE_ID ??
           '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ml-images/providers/Microsoft.Compute/galleries/mlworkspace/images/nixos/versions/1.0.0',
+        // Where `cdktf deploy` runs from (the CI runners' egress range): the workspace's Key
+        // Vault admits only that range and the workspace subnet.
+        keyVaultAllowedCidrs: ['198.51.100.0/24'],
       }),
       owner: 'alice@example.com',
       costCenter: 'ml-research',

@@ -263,7 +263,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
       }),
       'deny-internet-outbound': ruleOf({
         name: 'deny-internet-outbound',
-        description: 'No other traffic to the internet from a private workspace',
+        description: 'No other traffic to the internet (HTTPS and NTP are allowed above)',
         direction: 'Outbound',
         access: 'Deny',
         protocol: '*',
@@ -544,9 +544,17 @@ describe("GpuWorkspace on Azure, public with Let's Encrypt on the domain label",
     ]);
   });
 
-  test('443 from the allowed range, 80 from the internet for ACME only, everything else denied; internet egress not denied', () => {
+  test('443 from the allowed range, 80 from the internet for ACME only, everything else denied both ways', () => {
     const r = rules(s);
-    expect(Object.keys(r).sort()).toEqual(['allow-acme-http', 'allow-https-1', 'allow-https-outbound', 'allow-ntp-outbound', 'deny-all-inbound']);
+    expect(Object.keys(r).sort()).toEqual([
+      'allow-acme-http',
+      'allow-https-1',
+      'allow-https-outbound',
+      'allow-ntp-outbound',
+      'deny-all-inbound',
+      'deny-internet-outbound',
+    ]);
+    expect(r['deny-internet-outbound']).toMatchObject({ direction: 'Outbound', access: 'Deny', priority: 4096, destination_address_prefix: 'Internet' });
     expect(r['allow-https-1']).toEqual(
       ruleOf({
         name: 'allow-https-1',

@@ -303,18 +303,17 @@ export function buildAzureWorkspace(
     destinationPortRange: '123',
     description: 'Time synchronisation (NixOS uses public NTP servers)',
   });
-  if (!isPublic) {
-    rule('deny-internet-outbound', {
-      direction: 'Outbound',
-      access: 'Deny',
-      protocol: '*',
-      priority: PRIORITY.denyInternetOutbound,
-      sourceAddressPrefix: '*',
-      destinationAddressPrefix: 'Internet',
-      destinationPortRange: '*',
-      description: 'No other traffic to the internet from a private workspace',
-    });
-  }
+  // Egress is limited in both modes: Azure's default rules would let everything out.
+  rule('deny-internet-outbound', {
+    direction: 'Outbound',
+    access: 'Deny',
+    protocol: '*',
+    priority: PRIORITY.denyInternetOutbound,
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: 'Internet',
+    destinationPortRange: '*',
+    description: 'No other traffic to the internet (HTTPS and NTP are allowed above)',
+  });
   const subnetSecurityGroupAssociation = subnet
     ? new SubnetNetworkSecurityGroupAssociation(scope, 'SubnetSecurityGroup', {
       subnetId: subnet.id,
