@@ -46,10 +46,11 @@ import { AuthMode } from '../../core/auth';
 import { AwsTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
 import { TlsMode } from '../../core/tls';
-import { machineDocument, MachineSecret, renderMachineDocument, SecretName } from '../../nixos/machine-config';
+import { MachineSecret, renderMachineDocument, SecretName } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
+import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { makeCertificate } from '../common/tls';
 import { awsInstance } from './instance-types';
@@ -447,28 +448,13 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   });
   if (kms) recordIntent(homeVolume, { kmsKeyName: kms });
 
-  const sso = spec.auth.sso;
-  const doc = machineDocument({
-    hostName: name,
+  const doc = workspaceMachineDocument(spec, {
+    cloud: 'aws',
     domain,
-    user: spec.user,
     gpu,
     // Nitro instances expose EBS volumes as NVMe devices whose serial is the volume id.
     homeDevice: `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${Fn.replace(homeVolume.id, '-', '')}`,
-    acmeEmail: spec.tls.mode === TlsMode.LETS_ENCRYPT ? spec.tls.email : undefined,
-    oauth2Proxy: sso
-      ? {
-        provider: sso.provider,
-        clientId: sso.clientId,
-        oidcIssuerUrl: sso.oidcIssuerUrl,
-        allowedEmails: sso.allowedEmails,
-        allowedEmailDomains: sso.allowedDomains,
-      }
-      : undefined,
-    idleStop: spec.idleStop,
-    cloud: 'aws',
     secrets: machineSecrets,
-    nixpkgs: spec.nixpkgs,
   });
   validateAwsUserData(scope, JSON.stringify(doc));
 

@@ -40,10 +40,11 @@ import { AzureTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
 import { TlsMode } from '../../core/tls';
 import { invalid, isKnown } from '../../core/validation';
-import { machineDocument, MachineSecret, renderMachineDocument, SecretName } from '../../nixos/machine-config';
+import { MachineSecret, renderMachineDocument, SecretName } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
+import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider, ensureTlsProvider } from '../common/providers';
 import { makeCertificate } from '../common/tls';
 import { AzureWorkspaceResources } from './resources';
@@ -499,27 +500,12 @@ export function buildAzureWorkspace(
   }
 
   // --- the machine document, as user data -------------------------------------------------------
-  const sso = spec.auth.sso;
-  const doc = machineDocument({
-    hostName: name,
+  const doc = workspaceMachineDocument(spec, {
+    cloud: 'azure',
     domain,
-    user: spec.user,
     gpu: spec.gpu !== undefined,
     homeDevice: AZURE_HOME_DEVICE,
-    acmeEmail: spec.tls.mode === TlsMode.LETS_ENCRYPT ? spec.tls.email : undefined,
-    oauth2Proxy: sso
-      ? {
-        provider: sso.provider,
-        clientId: sso.clientId,
-        oidcIssuerUrl: sso.oidcIssuerUrl,
-        allowedEmails: sso.allowedEmails,
-        allowedEmailDomains: sso.allowedDomains,
-      }
-      : undefined,
-    idleStop: spec.idleStop,
-    cloud: 'azure',
     secrets: machineSecrets,
-    nixpkgs: spec.nixpkgs,
   });
   checkUserDataSize(scope, doc);
   const rendered = renderMachineDocument(doc);

@@ -29,9 +29,10 @@ import { AuthMode } from '../../core/auth';
 import { GcpTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
 import { TlsMode } from '../../core/tls';
-import { machineDocument, MachineSecret, METADATA_KEY, renderMachineDocument, SecretName } from '../../nixos/machine-config';
+import { MachineSecret, METADATA_KEY, renderMachineDocument, SecretName } from '../../nixos/machine-config';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { recordIntent } from '../../policy/rule';
+import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { makeCertificate } from '../common/tls';
 import { BuiltWorkspace } from '../common/built';
@@ -316,27 +317,12 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     addSecret('TlsKey', SecretName.TLS_KEY, 'nginx', cert.key.privateKeyPem);
   }
 
-  const sso = spec.auth.sso;
-  const doc = machineDocument({
-    hostName: name,
+  const doc = workspaceMachineDocument(spec, {
+    cloud: 'gcp',
     domain,
-    user: spec.user,
     gpu: acceleratorCount > 0,
     homeDevice: `/dev/disk/by-id/google-${HOME_DEVICE}`,
-    acmeEmail: spec.tls.mode === TlsMode.LETS_ENCRYPT ? spec.tls.email : undefined,
-    oauth2Proxy: sso
-      ? {
-        provider: sso.provider,
-        clientId: sso.clientId,
-        oidcIssuerUrl: sso.oidcIssuerUrl,
-        allowedEmails: sso.allowedEmails,
-        allowedEmailDomains: sso.allowedDomains,
-      }
-      : undefined,
-    idleStop: spec.idleStop,
-    cloud: 'gcp',
     secrets: machineSecrets,
-    nixpkgs: spec.nixpkgs,
   });
 
   // --- home disk, kept across VM re-creation, snapshotted daily ---------------------------------

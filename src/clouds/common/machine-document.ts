@@ -1,0 +1,47 @@
+import { TlsMode } from '../../core/tls';
+import { machineDocument, MachineSecret } from '../../nixos/machine-config';
+import { WorkspaceSpec } from '../../workspace/workspace-spec';
+
+/** What differs per cloud in a workspace's machine document. @internal */
+export interface CloudMachineSettings {
+  readonly cloud: 'gcp' | 'aws' | 'azure';
+  /** The DNS name the certificate is for. */
+  readonly domain: string;
+  /** Whether the machine has GPUs (and so the NVIDIA stack). */
+  readonly gpu: boolean;
+  /** The home disk's stable device path on that cloud. */
+  readonly homeDevice: string;
+  /** The secrets the machine reads at boot, by file name. */
+  readonly secrets: Record<string, MachineSecret>;
+}
+
+/**
+ * The machine document of a workspace: the spec's settings plus what the cloud builder
+ * decided (name, disk path, secret references).
+ *
+ * @internal
+ */
+export function workspaceMachineDocument(spec: WorkspaceSpec, cloud: CloudMachineSettings): Record<string, any> {
+  const sso = spec.auth.sso;
+  return machineDocument({
+    hostName: spec.name,
+    domain: cloud.domain,
+    user: spec.user,
+    gpu: cloud.gpu,
+    homeDevice: cloud.homeDevice,
+    acmeEmail: spec.tls.mode === TlsMode.LETS_ENCRYPT ? spec.tls.email : undefined,
+    oauth2Proxy: sso
+      ? {
+        provider: sso.provider,
+        clientId: sso.clientId,
+        oidcIssuerUrl: sso.oidcIssuerUrl,
+        allowedEmails: sso.allowedEmails,
+        allowedEmailDomains: sso.allowedDomains,
+      }
+      : undefined,
+    idleStop: spec.idleStop,
+    cloud: cloud.cloud,
+    secrets: cloud.secrets,
+    nixpkgs: spec.nixpkgs,
+  });
+}
