@@ -94,12 +94,17 @@ function build(p: Partial<GpuWorkspaceProps>, target: CloudTarget = CloudTarget.
   return { json };
 }
 
-test('random props either synthesize a policy-clean stack with valid names and labels, or fail with a validation error', () => {
+/**
+ * Runs `runs` random prop sets against a target: each must either fail with the library's
+ * validation error or synthesize a policy-clean stack that `check` accepts. Both outcomes must
+ * occur often, or the generators are not exercising the construct.
+ */
+function fuzz(arbitrary: fc.Arbitrary<Partial<GpuWorkspaceProps>>, target: CloudTarget, runs: number, check: (json: any) => void): void {
   let built = 0;
   let refused = 0;
   fc.assert(
-    fc.property(propsWith(gcpDns), (p) => {
-      const { json, error } = build(p);
+    fc.property(arbitrary, (p) => {
+      const { json, error } = build(p, target);
       if (error) {
         refused++;
         expect(error).not.toBeInstanceOf(TypeError);
@@ -107,6 +112,16 @@ test('random props either synthesize a policy-clean stack with valid names and l
         return;
       }
       built++;
+      check(json);
+    }),
+    { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? 20261124) },
+  );
+  expect(built).toBeGreaterThan(10);
+  expect(refused).toBeGreaterThan(10);
+}
+
+test('random props either synthesize a policy-clean stack with valid names and labels, or fail with a validation error', () => {
+  fuzz(propsWith(gcpDns), CloudTarget.gcp(GCP), 300, (json) => {
       for (const [type, byName] of Object.entries<Record<string, any>>(json.resource)) {
         for (const r of Object.values(byName)) {
           if (type.startsWith('google_compute_') && typeof r.name === 'string' && !r.name.startsWith('${')) {
@@ -119,44 +134,75 @@ test('random props either synthesize a policy-clean stack with valid names and l
           }
         }
       }
-    }),
-    { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? 20261124) },
-  );
-  // Both outcomes must actually occur, or the generators are not exercising the construct.
-  expect(built).toBeGreaterThan(10);
-  expect(refused).toBeGreaterThan(10);
+  });
 });
 
 /** AWS name limits: IAM role and instance profile names 1-64 of [\w+=,.@-]; tag values at most 256. */
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 
-test('on AWS too: random props synthesize a policy-clean stack within AWS name and tag limits, or fail with a validation error', () => {
-  let built = 0;
-  let refused = 0;
-  fc.assert(
-    fc.property(propsWith(awsDns), (p) => {
-      const { json, error } = build(p, CloudTarget.aws({ region: 'eu-west-1' }));
-      if (error) {
-        refused++;
-        expect(error).not.toBeInstanceOf(TypeError);
-        expect(error.message).toMatch(VALIDATION_ERROR);
-        return;
+/** Tags on AWS and Azure: keys at most 128 characters (Azure 512), values at most 256. */
+function expectTagsWithinLimits(json: any): void {
+  for (const byName of Object.values<Record<string, any>>(json.resource)) {
+    for (const r of Object.values(byName)) {
+      for (const [k, v] of Object.entries<string>(r.tags ?? {})) {
+        expect(k.length).toBeLessThanOrEqual(128);
+        expect(v.length).toBeLessThanOrEqual(256);
       }
-      built++;
-      for (const type of ['aws_iam_role', 'aws_iam_instance_profile']) {
-        for (const r of Object.values<any>(json.resource[type] ?? {})) expect(r.name).toMatch(IAM_NAME);
-      }
-      for (const byName of Object.values<Record<string, any>>(json.resource)) {
-        for (const r of Object.values(byName)) {
-          for (const [k, v] of Object.entries<string>(r.tags ?? {})) {
-            expect(k.length).toBeLessThanOrEqual(128);
-            expect(v.length).toBeLessThanOrEqual(256);
-          }
-        }
-      }
-    }),
-    { numRuns: 150, seed: Number(process.env.FUZZ_SEED ?? 20261124) },
-  );
-  expect(built).toBeGreaterThan(10);
-  expect(refused).toBeGreaterThan(10);
+    }
+  }
+}
+
+test('on AWS: random props synthesize a policy-clean stack within AWS name and tag limits, or fail with a validation error', () => {
+  fuzz(propsWith(awsDns), CloudTarget.aws({ region: 'eu-west-1' }), 150, (json) => {
+    for (const type of ['aws_iam_role', 'aws_iam_instance_profile']) {
+      for (const r of Object.values<any>(json.resource[type] ?? {})) expect(r.name).toMatch(IAM_NAME);
+    }
+    expectTagsWithinLimits(json);
+  });
+});
+
+/** Azure names: Key Vault 3-24 of [A-Za-z0-9-]; resource names at most 80 (64 for VMs' computer names). */
+const KEY_VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
+const azureDns = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(WorkspaceDns.none()),
+  fc.constant(WorkspaceDns.azureDomainLabel()),
+  fc.tuple(mostly(fc.domain(), anyText)).map(([zone]) => WorkspaceDns.zone({ zoneName: zone, recordName: `alice.${zone}` })),
+);
+
+test('on Azure: random props synthesize a policy-clean stack within Azure name and tag limits, or fail with a validation error', () => {
+  const target = CloudTarget.azure({
+    location: 'westeurope',
+    imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
+  });
+  // Azure offers fewer GPU/size pairs, smaller disks (home 32767 GiB, boot 4095 GiB), backups of
+  // at most 450 days, and refuses `running: false`: most runs fit those limits, one in ten keeps
+  // the generated values so those refusals occur too.
+  const azureProps = fc
+    .tuple(
+      propsWith(azureDns),
+      fc.constantFrom<Gpu | undefined>(undefined, Gpu.NVIDIA_T4, Gpu.NVIDIA_A100_80GB, Gpu.NVIDIA_H100_80GB),
+      fc.constantFrom(WorkspaceSize.SMALL, WorkspaceSize.MEDIUM),
+      fc.nat(9),
+    )
+    .map(([p, gpu, size, dice]) => {
+      if (dice === 0) return p;
+      const within = (value: number | undefined, max: number) => (typeof value === 'number' && value > max ? max : value);
+      return {
+        ...p,
+        gpu,
+        size,
+        running: undefined,
+        homeDiskSizeGiB: within(p.homeDiskSizeGiB, 32767),
+        bootDiskSizeGiB: within(p.bootDiskSizeGiB, 4095),
+        snapshotRetentionDays: within(p.snapshotRetentionDays, 450),
+      };
+    });
+  fuzz(azureProps, target, 150, (json) => {
+    for (const vault of Object.values<any>(json.resource.azurerm_key_vault ?? {})) {
+      // `<name>-<4 hex>` once the suffix is known: the literal part must leave room for it.
+      expect(vault.name.replace(/\$\{random_id\.[^}]+\.hex\}/, 'abcd')).toMatch(KEY_VAULT_NAME);
+    }
+    expectTagsWithinLimits(json);
+  });
 });
