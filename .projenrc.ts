@@ -109,7 +109,7 @@ project.addTask('scan', {
 });
 
 project.addTask('test:bindings', {
-  description: 'Build the Python binding, synthesize the Python example and compare it with the TypeScript one',
+  description: 'Build the Python binding, synthesize the Python examples and compare each with its TypeScript twin',
   exec: 'bash scripts/bindings.sh',
 });
 

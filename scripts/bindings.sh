@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Python binding with jsii-pacmak, installs it with cdktf from PyPI into
-# .venv/python, synthesizes examples/python-gcp-workspace with it and checks that the result
-# equals the TypeScript example's, resource by resource.
+# .venv/python, synthesizes every examples/python-<name> with it and checks that each result
+# equals the TypeScript example examples/<name>, resource by resource.
 #
 #   npm run test:bindings
 set -euo pipefail
@@ -20,10 +20,15 @@ echo "== install $(basename "$wheel") into .venv/python"
 .venv/python/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheel"
 .venv/python/bin/pip install --quiet --disable-pip-version-check "$wheel"
 
-echo "== synthesize"
-npm run synth:examples -- gcp-workspace >/dev/null
-rm -rf examples/python-gcp-workspace/cdktf.out
-(cd examples/python-gcp-workspace && CDKTF_OUTDIR=cdktf.out ../../.venv/python/bin/python main.py)
-
-echo "== compare with the TypeScript example"
-python3 scripts/compare-bindings.py examples/python-gcp-workspace examples/gcp-workspace
+status=0
+for example in examples/python-*/; do
+  python_example=$(basename "$example")
+  twin=${python_example#python-}
+  echo "== synthesize $twin (TypeScript) and $python_example"
+  npm run synth:examples -- "$twin" >/dev/null
+  rm -rf "examples/$python_example/cdktf.out"
+  (cd "examples/$python_example" && CDKTF_OUTDIR=cdktf.out ../../.venv/python/bin/python main.py)
+  echo "== compare $python_example with $twin"
+  python3 scripts/compare-bindings.py "examples/$python_example" "examples/$twin" || status=1
+done
+exit $status

@@ -6,7 +6,7 @@ Only the local state path differs legitimately (it is absolute, from each exampl
 directory) and is compared by file name. Prints one line per compared item that differs and a
 closing `bindings: N passed, N failed` line; exits 1 on any difference.
 
-    python3 scripts/compare-bindings.py examples/python-gcp-workspace examples/gcp-workspace
+    python3 scripts/compare-bindings.py examples/python-aws-workspace examples/aws-workspace
 """
 import json
 import os
