@@ -352,12 +352,16 @@ in
     # A100 and H100 sizes run. Without these the cloud profiles default to
     # BIOS, and the first `nixos-rebuild switch` would install a boot loader
     # the machine cannot boot. AWS images stay BIOS (`--boot-mode legacy-bios`).
-    (optionalAttrs (options ? virtualisation.googleComputeImage.efi) {
-      virtualisation.googleComputeImage.efi = lib.mkDefault true;
-    })
-    (optionalAttrs (options ? virtualisation.azureImage.vmGeneration) {
-      virtualisation.azureImage.vmGeneration = lib.mkDefault "v2";
-    })
+    (mkIf (cfg.cloud == "gcp") (
+      optionalAttrs (options ? virtualisation.googleComputeImage.efi) {
+        virtualisation.googleComputeImage.efi = lib.mkDefault true;
+      }
+    ))
+    (mkIf (cfg.cloud == "azure") (
+      optionalAttrs (options ? virtualisation.azureImage.vmGeneration) {
+        virtualisation.azureImage.vmGeneration = lib.mkDefault "v2";
+      }
+    ))
 
     # EC2 images ship amazon-init, which would treat user data (our JSON
     # document) as a configuration.nix and run nixos-rebuild with it.

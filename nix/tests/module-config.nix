@@ -31,6 +31,10 @@
   module,
   values ? { },
   config ? { },
+  # The option declarations of the rest of NixOS the module tests for with
+  # `options ? ...`, e.g. `{ virtualisation.azureImage.vmGeneration = { }; }`.
+  # Reading anything else from `options` is an error.
+  options ? null,
 }:
 
 let
@@ -68,7 +72,10 @@ let
         "coreutils"
         "curl"
         "gawk"
+        "git"
         "gnugrep"
+        "gnutar"
+        "gzip"
         "iproute2"
         "jq"
         "python3"
@@ -90,7 +97,11 @@ let
   evaluated = import module {
     inherit lib pkgs;
     config = effectiveConfig;
-    options = throw "module-config: the module reads `options`, which this evaluation does not provide.";
+    options =
+      if options == null then
+        throw "module-config: the module reads `options`, which this evaluation does not provide."
+      else
+        options;
     modulesPath = "/nixpkgs/nixos/modules";
     utils = { };
   };

@@ -24,6 +24,7 @@ const MACHINE_CONFIGURATION = path.join(NIX_DIR, 'lib', 'machine-configuration.n
 const PINNED_NIXPKGS = path.join(NIX_DIR, 'lib', 'pinned-nixpkgs.nix');
 const MODULE_CONFIG = path.join(NIX_DIR, 'tests', 'module-config.nix');
 const IDLE_STOP_MODULE = path.join(NIX_DIR, 'modules', 'idle-stop.nix');
+const BOOTSTRAP_MODULE = path.join(NIX_DIR, 'modules', 'bootstrap.nix');
 
 const EXPECTED_WORKSPACE_PATHS = [
   'mlWorkspace.workspace.enable',
@@ -459,5 +460,51 @@ describe('nix/flake.nix and nix/flake.lock', () => {
       rev: NIXPKGS_REV,
       type: 'github',
     });
+  });
+});
+
+/**
+ * What bootstrap.nix sets per cloud, evaluated with the stub lib (nix/tests/module-config.nix).
+ * `options` stands for the image profile's declarations the module tests for.
+ */
+const BOOTSTRAP_EXPR = `{ helper, module, cloud, options }:
+  let
+    m = import helper {
+      inherit module;
+      values.mlWorkspace.bootstrap = { enable = true; inherit cloud; };
+      options = builtins.fromJSON options;
+    };
+    at = path: if m.defines path then m.value path else null;
+  in {
+    ssmAgent = at [ "services" "amazon-ssm-agent" "enable" ];
+    gceEfi = at [ "virtualisation" "googleComputeImage" "efi" ];
+    azureGeneration = at [ "virtualisation" "azureImage" "vmGeneration" ];
+    amazonInit = at [ "virtualisation" "amazon-init" "enable" ];
+    service = m.defines [ "systemd" "services" "ml-workspace-bootstrap" ];
+  }`;
+
+describe('mlWorkspace.bootstrap per cloud (nix/modules/bootstrap.nix)', () => {
+  const PROFILE_OPTIONS = { virtualisation: { 'googleComputeImage': { efi: {} }, 'azureImage': { vmGeneration: {} }, 'amazon-init': { enable: {} } } };
+  const bootstrap = (cloud: string, options: object = PROFILE_OPTIONS) =>
+    nixEvalExpr<Record<string, unknown>>(BOOTSTRAP_EXPR, [
+      '--argstr', 'helper', MODULE_CONFIG,
+      '--argstr', 'module', BOOTSTRAP_MODULE,
+      '--argstr', 'cloud', cloud,
+      '--argstr', 'options', JSON.stringify(options),
+    ]);
+
+  test.each([
+    // GCP: UEFI kept across rebuilds (Shielded VM); AWS: the Session Manager agent, since no
+    // SSH port is open; Azure: Generation 2 kept across rebuilds. amazon-init never runs our
+    // JSON document as a configuration.
+    ['gcp', { ssmAgent: null, gceEfi: true, azureGeneration: null, amazonInit: false, service: true }],
+    ['aws', { ssmAgent: true, gceEfi: null, azureGeneration: null, amazonInit: false, service: true }],
+    ['azure', { ssmAgent: null, gceEfi: null, azureGeneration: 'v2', amazonInit: false, service: true }],
+  ])('on %s', (cloud, expected) => {
+    expect(bootstrap(cloud)).toEqual(expected);
+  });
+
+  test('outside an image profile it sets no profile option (they would not exist)', () => {
+    expect(bootstrap('azure', {})).toEqual({ ssmAgent: null, gceEfi: null, azureGeneration: null, amazonInit: null, service: true });
   });
 });
