@@ -121,7 +121,8 @@ export function parseJsonencode(expression: string): any {
       pos += literal[0].length;
       return JSON.parse(literal[0]);
     }
-    const reference = /^[A-Za-z_][\w.\-[\]*]*/.exec(text.slice(pos));
+    // `a.b.c`, with index steps such as `a.b[0].c`; a closing `]` after it belongs to a list.
+    const reference = /^[A-Za-z_][\w.-]*(\[\d+\][\w.-]*)*/.exec(text.slice(pos));
     if (reference) {
       pos += reference[0].length;
       return `\${${reference[0]}}`;

@@ -343,6 +343,31 @@ in
       example = literalExpression "[ pkgs.python3 pkgs.uv ]";
       description = "Additional packages installed system-wide and visible to the IDE and its terminals.";
     };
+
+    admin = {
+      user = mkOption {
+        type = types.nullOr (types.strMatching "[a-z_][a-z0-9_-]*");
+        default = null;
+        example = "azureuser";
+        description = ''
+          A break-glass administrator for when the IDE is down: a `wheel`
+          account with passwordless sudo that logs in over SSH with
+          {option}`${opt}.admin.authorizedKeys` only. Declared here because
+          users are managed declaratively (`users.mutableUsers = false`), so
+          an account a cloud agent creates at provisioning would not survive
+          the next rebuild. On Azure the constructs set it to the VM's admin
+          account, reached through Azure Bastion; GCP (OS Login) and AWS
+          (Session Manager) need none. `null`: no such account.
+        '';
+      };
+
+      authorizedKeys = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA... admin" ];
+        description = "OpenSSH public keys that may log in as {option}`${opt}.admin.user`.";
+      };
+    };
   };
 
   config = mkIf cfg.enable (mkMerge [
@@ -487,6 +512,38 @@ in
       # Enabling ACME for the workspace is the user's acceptance of the terms.
       security.acme.acceptTerms = true;
       security.acme.defaults.email = mkDefault acme.email;
+    })
+
+    (mkIf (cfg.admin.user != null) {
+      assertions = [
+        {
+          assertion = cfg.admin.authorizedKeys != [ ];
+          message = "${opt}.admin.authorizedKeys must list at least one SSH public key for ${opt}.admin.user \"${cfg.admin.user}\"; the account has no password.";
+        }
+        {
+          assertion = cfg.admin.user != cfg.user && cfg.admin.user != "root";
+          message = "${opt}.admin.user must differ from ${opt}.user and from \"root\"; the IDE user stays unprivileged.";
+        }
+      ];
+      users.users.${cfg.admin.user} = {
+        isNormalUser = true;
+        description = "ML workspace break-glass administrator";
+        extraGroups = [ "wheel" ];
+        hashedPassword = mkDefault "!";
+        openssh.authorizedKeys.keys = cfg.admin.authorizedKeys;
+      };
+      # Key-only account without a password: sudo cannot ask for one.
+      security.sudo.extraRules = [
+        {
+          users = [ cfg.admin.user ];
+          commands = [
+            {
+              command = "ALL";
+              options = [ "NOPASSWD" ];
+            }
+          ];
+        }
+      ];
     })
 
     (mkIf (cfg.home.device != null) {

@@ -37,6 +37,8 @@ export interface MachineSpec {
     readonly cpuLoadPerCore: number;
     readonly maxRuntimeHours?: number;
   };
+  /** A break-glass administrator that logs in with SSH keys only (Azure, through Bastion). */
+  readonly admin?: { readonly user: string; readonly authorizedKeys: string[] };
   /** The cloud: where secrets are read from and how the machine stops itself. */
   readonly cloud: 'gcp' | 'aws' | 'azure';
   readonly secrets: Record<string, MachineSecret>;
@@ -75,6 +77,9 @@ export function machineDocument(spec: MachineSpec): Record<string, any> {
       ? { acme: { enable: true, email: spec.acmeEmail } }
       : { acme: { enable: false }, certificateFile: `${SECRETS_DIR}/${SecretName.TLS_CERT}`, keyFile: `${SECRETS_DIR}/${SecretName.TLS_KEY}` },
   };
+  if (spec.admin) {
+    workspace.admin = { user: spec.admin.user, authorizedKeys: spec.admin.authorizedKeys };
+  }
   if (sso) {
     workspace.oauth2Proxy = {
       enable: true,

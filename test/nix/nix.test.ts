@@ -25,6 +25,7 @@ const PINNED_NIXPKGS = path.join(NIX_DIR, 'lib', 'pinned-nixpkgs.nix');
 const MODULE_CONFIG = path.join(NIX_DIR, 'tests', 'module-config.nix');
 const IDLE_STOP_MODULE = path.join(NIX_DIR, 'modules', 'idle-stop.nix');
 const BOOTSTRAP_MODULE = path.join(NIX_DIR, 'modules', 'bootstrap.nix');
+const WORKSPACE_MODULE = path.join(NIX_DIR, 'modules', 'workspace.nix');
 
 const EXPECTED_WORKSPACE_PATHS = [
   'mlWorkspace.workspace.enable',
@@ -51,6 +52,8 @@ const EXPECTED_WORKSPACE_PATHS = [
   'mlWorkspace.workspace.gpu.enable',
   'mlWorkspace.workspace.docker.enable',
   'mlWorkspace.workspace.extraPackages',
+  'mlWorkspace.workspace.admin.user',
+  'mlWorkspace.workspace.admin.authorizedKeys',
 ];
 
 const EXPECTED_SECRETS_PATHS = [
@@ -506,5 +509,53 @@ describe('mlWorkspace.bootstrap per cloud (nix/modules/bootstrap.nix)', () => {
 
   test('outside an image profile it sets no profile option (they would not exist)', () => {
     expect(bootstrap('azure', {})).toEqual({ ssmAgent: null, gceEfi: null, azureGeneration: null, amazonInit: null, service: true });
+  });
+});
+
+/** The break-glass administrator workspace.nix declares, evaluated with the stub lib. */
+const ADMIN_EXPR = `{ helper, module, admin }:
+  let
+    m = import helper {
+      inherit module;
+      values.mlWorkspace.workspace = {
+        enable = true;
+        domain = "alice.example.com";
+        ide.connectionTokenFile = "/run/ml-workspace/secrets/connection-token";
+        tls.acme = { enable = true; email = "ops@example.com"; };
+        admin = builtins.fromJSON admin;
+      };
+    };
+    defined = m.defines [ "users" "users" "azureuser" ];
+  in {
+    inherit defined;
+    account = if defined then m.value [ "users" "users" "azureuser" ] else null;
+    sudo = if defined then m.value [ "security" "sudo" "extraRules" ] else null;
+    inherit (m) failedAssertions;
+  }`;
+
+describe('mlWorkspace.workspace.admin (nix/modules/workspace.nix)', () => {
+  const admin = (settings: object) =>
+    nixEvalExpr<any>(ADMIN_EXPR, ['--argstr', 'helper', MODULE_CONFIG, '--argstr', 'module', WORKSPACE_MODULE, '--argstr', 'admin', JSON.stringify(settings)]);
+
+  test('declares a key-only wheel account with passwordless sudo', () => {
+    const result = admin({ user: 'azureuser', authorizedKeys: ['ssh-ed25519 AAAAC3Nza admin'] });
+    expect(result.failedAssertions).toEqual([]);
+    expect(result.account).toMatchObject({
+      isNormalUser: true,
+      extraGroups: ['wheel'],
+      hashedPassword: { _type: 'override', content: '!' },
+      openssh: { authorizedKeys: { keys: ['ssh-ed25519 AAAAC3Nza admin'] } },
+    });
+    expect(result.sudo).toEqual([{ users: ['azureuser'], commands: [{ command: 'ALL', options: ['NOPASSWD'] }] }]);
+  });
+
+  test('is refused without a key, since the account has no password', () => {
+    expect(admin({ user: 'azureuser' }).failedAssertions).toEqual([
+      'mlWorkspace.workspace.admin.authorizedKeys must list at least one SSH public key for mlWorkspace.workspace.admin.user "azureuser"; the account has no password.',
+    ]);
+  });
+
+  test('declares nothing by default', () => {
+    expect(admin({})).toEqual({ defined: false, account: null, sudo: null, failedAssertions: [] });
   });
 });

@@ -457,6 +457,8 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
               certificateFile: '/run/ml-workspace/secrets/tls-cert',
               keyFile: '/run/ml-workspace/secrets/tls-key',
             },
+            // The VM's admin account, declared in NixOS so it survives the bootstrap's rebuilds.
+            admin: { user: 'azureuser', authorizedKeys: ['${tls_private_key.alice_AdminSshKey_08CC6B71.public_key_openssh}'] },
           },
           idleStop: { enable: true, cloud: 'azure', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3 },
           secrets: {
@@ -471,7 +473,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
         },
       },
     });
-    expect(s.json.locals.alice_MachineDocument_5FCD1356).not.toMatch(/random_password|private_key|cert_pem/);
+    expect(s.json.locals.alice_MachineDocument_5FCD1356).not.toMatch(/random_password\.[^.]+\.result|\.private_key_(pem|openssh)|cert_pem/);
   });
 
   test('outputs: the URL through the Bastion tunnel, the private IP, the VM name, and the tunnel + token command', () => {
@@ -830,6 +832,7 @@ describe('GpuWorkspace on Azure: authentication and TLS', () => {
     expect(Object.keys(s.of('tls_private_key'))).toEqual(['alice_TlsKey_E898865A']);
     expect(Object.values<any>(s.of('azurerm_key_vault_secret')).map((x) => x.name)).not.toContain('admin-ssh-key');
     expect(s.workspace.azure?.adminSshKey).toBeUndefined();
+    expect(azureDoc(s).config.mlWorkspace.workspace.admin).toEqual({ user: 'azureuser', authorizedKeys: [key] });
   });
 
   test("deployer ranges close the Key Vault's firewall to everything but them and the workspace subnet", () => {

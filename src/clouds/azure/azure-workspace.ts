@@ -506,6 +506,8 @@ export function buildAzureWorkspace(
     gpu: spec.gpu !== undefined,
     homeDevice: AZURE_HOME_DEVICE,
     secrets: machineSecrets,
+    // Declared in NixOS, so the account Azure provisions survives the bootstrap's rebuilds.
+    admin: { user: AZURE_ADMIN_USER, authorizedKeys: [adminPublicKey] },
   });
   checkUserDataSize(scope, doc);
   const rendered = renderMachineDocument(doc);

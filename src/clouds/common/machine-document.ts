@@ -13,6 +13,8 @@ export interface CloudMachineSettings {
   readonly homeDevice: string;
   /** The secrets the machine reads at boot, by file name. */
   readonly secrets: Record<string, MachineSecret>;
+  /** A break-glass administrator account, where the cloud's access path needs one. */
+  readonly admin?: { readonly user: string; readonly authorizedKeys: string[] };
 }
 
 /**
@@ -40,6 +42,7 @@ export function workspaceMachineDocument(spec: WorkspaceSpec, cloud: CloudMachin
       }
       : undefined,
     idleStop: spec.idleStop,
+    admin: cloud.admin,
     cloud: cloud.cloud,
     secrets: cloud.secrets,
     nixpkgs: spec.nixpkgs,
