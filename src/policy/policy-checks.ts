@@ -5,6 +5,7 @@ import {
   LocalBackend,
   StringConcat,
   TerraformBackend,
+  TerraformLocal,
   TerraformResource,
   TerraformStack,
   Tokenization,
@@ -68,6 +69,7 @@ export class WorkspacePolicyChecks implements IAspect {
 
   private readonly production: boolean;
   private readonly byStack = new Map<TerraformStack, Map<string, Record<string, any>[]>>();
+  private readonly localsByStack = new Map<TerraformStack, Map<string, string>>();
 
   constructor(props: WorkspacePolicyChecksProps = {}) {
     this.production = props.production ?? false;
@@ -89,6 +91,7 @@ export class WorkspacePolicyChecks implements IAspect {
         address: `${type}.${node.friendlyUniqueId}`,
         intent: intentOf(node),
         resourcesOfType: (other) => this.resourcesOfType(stack, other),
+        localValue: (name) => this.localValue(stack, name),
       });
       if (result === RuleOutcome.NON_COMPLIANT) report(node, rule);
     }
@@ -98,6 +101,21 @@ export class WorkspacePolicyChecks implements IAspect {
     if (!this.production) return;
     const backend = stack.node.findAll().find((c): c is TerraformBackend => c instanceof TerraformBackend);
     if (!backend || backend instanceof LocalBackend) report(stack, STATE1);
+  }
+
+  /** A stack local's resolved expression, as text (locals are computed once per stack). */
+  private localValue(stack: TerraformStack, name: string): string | undefined {
+    let locals = this.localsByStack.get(stack);
+    if (!locals) {
+      locals = new Map();
+      for (const local of stack.node.findAll().filter((c): c is TerraformLocal => c instanceof TerraformLocal)) {
+        for (const [key, value] of Object.entries<any>(resolveElement(local).locals ?? {})) {
+          locals.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+        }
+      }
+      this.localsByStack.set(stack, locals);
+    }
+    return locals.get(name);
   }
 
   /** Resolved configurations of a stack's resources of one type, computed once per stack. */
@@ -117,6 +135,10 @@ export class WorkspacePolicyChecks implements IAspect {
 }
 
 function resolveResource(node: TerraformResource): any {
+  return resolveElement(node);
+}
+
+function resolveElement(node: TerraformResource | TerraformLocal): any {
   return Tokenization.resolve(node.toTerraform(), {
     scope: node,
     resolver: new DefaultTokenResolver(new StringConcat()),

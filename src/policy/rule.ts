@@ -28,6 +28,8 @@ export interface ResolvedResource {
   readonly intent?: ResourceIntent;
   /** The resolved configurations of the stack's resources of a type (for cross-resource rules). */
   readonly resourcesOfType?: (type: string) => Record<string, any>[];
+  /** The resolved expression of a stack local, by the name `local.<name>` references use. */
+  readonly localValue?: (name: string) => string | undefined;
 }
 
 const INTENT = 'ml-workspace:intent';

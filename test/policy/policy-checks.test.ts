@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aspects, GcsBackend, TerraformStack, Testing } from 'cdktf';
+import { Aspects, GcsBackend, TerraformLocal, TerraformStack, Testing } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from '../../src';
@@ -78,6 +78,22 @@ test('AWS settings changed through escape hatches are found', () => {
     ['test/alice/Resource', '@cdktf/error', expect.stringMatching(/^\[MLW-NET3\] /)],
     ['test/alice/Resource', '@cdktf/error', expect.stringMatching(/^\[MLW-VM2\] /)],
     ['test/alice/Resource', '@cdktf/error', expect.stringMatching(/^\[MLW-VM3\] /)],
+  ]);
+});
+
+test('Azure: a secret slipped into the machine document (kept in a local) is found', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const ws = new GpuWorkspace(stack, 'alice', {
+    target: CloudTarget.azure({
+      location: 'westeurope',
+      imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/i/providers/Microsoft.Compute/images/nixos',
+    }),
+    owner: 'alice@example.com',
+  });
+  const local = ws.node.findChild('MachineDocument') as TerraformLocal;
+  local.expression = '${jsonencode({"token" = random_password.alice_ConnectionToken_3B1AB0E2.result})}';
+  expect(findings(stack)).toEqual([
+    ['test/alice/Resource', '@cdktf/error', expect.stringMatching(/^\[MLW-META1\] /)],
   ]);
 });
 

@@ -112,6 +112,21 @@ const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
   [META1, 'AWS: a secret value reference in user data', ec2({ user_data: '${aws_secretsmanager_secret_version.t.secret_string}' }), RuleOutcome.NON_COMPLIANT],
   [META1, 'Azure: a Key Vault secret value in custom data', azureVm({ custom_data: '${base64encode(azurerm_key_vault_secret.t.value)}' }), RuleOutcome.NON_COMPLIANT],
   [META1, 'Azure: secret URLs only in custom data', azureVm({ custom_data: '${base64encode(azurerm_key_vault.v.vault_uri)}' }), RuleOutcome.COMPLIANT],
+  [
+    META1,
+    'Azure: a password inside the local the user data encodes',
+    { ...azureVm({ user_data: '${base64encode(local.doc)}' }), localValue: (name: string) => (name === 'doc' ? '${jsonencode({"t" = random_password.p.result})}' : undefined) },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    META1,
+    'Azure: a local holding only a public key and secret URLs',
+    {
+      ...azureVm({ user_data: '${base64encode(local.doc)}' }),
+      localValue: () => '${jsonencode({"k" = [tls_private_key.a.public_key_openssh], "s" = "${azurerm_key_vault.v.vault_uri}secrets/t"})}',
+    },
+    RuleOutcome.COMPLIANT,
+  ],
   [DISK1, 'AWS: a protected volume', { type: 'aws_ebs_volume', config: { lifecycle: { prevent_destroy: true } } }, RuleOutcome.COMPLIANT],
   [DISK1, 'AWS: an unprotected volume', { type: 'aws_ebs_volume', config: {} }, RuleOutcome.NON_COMPLIANT],
   [

@@ -34,10 +34,12 @@ export const META1: PolicyRule = {
   explanation: 'Instance metadata, user data or custom data holds a secret or a reference to one.',
   why: 'Metadata and user data are readable by every process on the VM and by anyone who can view the instance; secrets belong in the secret store.',
   checkovId: 'CKV_GCP_33, CKV_AWS_46',
-  check: ({ type, config }: ResolvedResource) => {
+  check: ({ type, config, localValue }: ResolvedResource) => {
     const metadata = metadataOf(type, config);
+    // A document kept in a local (`base64encode(local.doc)`) is checked as what the local holds.
+    const expand = (value: unknown) => String(value).replace(/\blocal\.([\w-]+)/g, (ref, name) => localValue?.(name) ?? ref);
     const leaks = Object.entries(metadata ?? {}).some(
-      ([key, value]) => SECRET_VALUE.some((re) => re.test(String(value))) || (SECRET_KEY.test(key) && String(value) !== ''),
+      ([key, value]) => SECRET_VALUE.some((re) => re.test(expand(value))) || (SECRET_KEY.test(key) && String(value) !== ''),
     );
     return outcome(metadata !== undefined, !leaks);
   },
