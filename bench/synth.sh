@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Synth time and peak memory of the same GPU workspace stack from TypeScript and Python.
-# Each language runs its example's main program RUNS times as a user would (`cdktf synth`
-# runs exactly this command), from a warm file cache; the median wall time and the largest
-# peak RSS are reported. Needs `npm run test:bindings` first (it installs .venv/python).
+# Synth time and peak memory of the GPU workspace examples (GCP, AWS, Azure) from TypeScript
+# and Python. Each example's main program runs RUNS times as a user would (`cdktf synth` runs
+# exactly this command), from a warm file cache; the median wall time and the largest peak RSS
+# are reported. Needs `npm run test:bindings` first (it installs .venv/python).
 #
 #   bash bench/synth.sh [RUNS]
 set -euo pipefail
@@ -23,11 +23,13 @@ measure() { # name dir command...
     times+=("$secs"); [ "$kb" -gt "$peak" ] && peak=$kb
   done
   local median; median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '| %-10s | %8s s | %7d MB | %s |\n' "$name" "$median" "$((peak / 1024))" "${times[*]}"
+  printf '| %-17s | %8s s | %7d MB | %s |\n' "$name" "$median" "$((peak / 1024))" "${times[*]}"
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m), node $(node --version), $(python3 --version)"
-echo "| language   | median wall | peak RSS | all runs (s) |"
+echo "| example | median wall | peak RSS | all runs (s) |"
 echo "|---|---|---|---|"
-measure typescript examples/gcp-workspace node -r ts-node/register -r tsconfig-paths/register main.ts
-measure python examples/python-gcp-workspace ../../.venv/python/bin/python main.py
+for cloud in gcp aws azure; do
+  measure "$cloud, typescript" "examples/$cloud-workspace" node -r ts-node/register -r tsconfig-paths/register main.ts
+  measure "$cloud, python" "examples/python-$cloud-workspace" ../../.venv/python/bin/python main.py
+done
