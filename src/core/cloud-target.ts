@@ -113,6 +113,7 @@ export interface AzureTargetOptions {
    * built from this library's flake (`nix build ./nix#azure-image`) and uploaded once; the
    * README's "Azure image" section gives the commands. Azure has no official NixOS image, so
    * this is required. Build a Generation 2 image: some GPU families run nothing else.
+   * @default - none: synthesis fails with the steps to build one
    */
   readonly imageId?: string;
   /**

@@ -137,3 +137,20 @@ export function renderMachineDocument(doc: Record<string, any>): string {
   const json = JSON.stringify(doc);
   return Token.isUnresolved(json) ? Fn.jsonencode(doc) : json;
 }
+
+/** Characters counted for a value known only at apply time (an id, ARN, URL or key). @internal */
+export const UNKNOWN_VALUE_ALLOWANCE = 255;
+
+/**
+ * The machine document's rendered size in UTF-8 bytes, for checks against a cloud's user-data
+ * limit at synth time. A value known only at apply time counts as
+ * {@link UNKNOWN_VALUE_ALLOWANCE} characters, more than any the constructs put there takes.
+ *
+ * @internal
+ */
+export function estimatedDocumentBytes(doc: Record<string, any>): number {
+  const json = JSON.stringify(doc);
+  const unknown = /\$\{TfToken\[[^\]]*\]\}/g;
+  const count = (json.match(unknown) ?? []).length;
+  return Buffer.byteLength(json.replace(unknown, ''), 'utf8') + count * UNKNOWN_VALUE_ALLOWANCE;
+}

@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import {
   CloudTarget,
   Gpu,
@@ -489,6 +489,17 @@ describe('GpuWorkspace on AWS, options', () => {
     expect(Object.values(s.of('aws_subnet')).map((x: any) => [x.cidr_block, x.availability_zone])).toEqual([
       ['172.16.1.0/24', 'eu-west-1c'],
       ['172.16.0.0/24', 'eu-west-1c'],
+    ]);
+  });
+
+  test('a VPC range known only at apply time is carved the same way by Terraform, whatever its prefix', () => {
+    const s = synthStack((stack) => {
+      const cidr = new TerraformVariable(stack, 'cidr', { type: 'string' });
+      return new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ ...AWS, vpcCidr: cidr.stringValue }), owner: 'alice@example.com' });
+    });
+    expect(Object.values<any>(s.of('aws_subnet')).map((x) => x.cidr_block)).toEqual([
+      '${cidrsubnet(var.cidr, (24 - tonumber(element(split("/", var.cidr), 1))), 1)}',
+      '${cidrsubnet(var.cidr, (24 - tonumber(element(split("/", var.cidr), 1))), 0)}',
     ]);
   });
 

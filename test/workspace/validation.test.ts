@@ -214,6 +214,11 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
       "GpuWorkspace 'alice': dns 'WorkspaceDns.cloudEndpoints()' publishes a public name and needs public access; use WorkspaceDns.zone(...) with a private zone or WorkspaceDns.none()",
     ],
     [
+      'an Azure domain label on GCP',
+      () => buildError({ access: PUBLIC, dns: WorkspaceDns.azureDomainLabel() }),
+      "GpuWorkspace 'alice': dns 'WorkspaceDns.azureDomainLabel()' is an Azure feature; on GCP use WorkspaceDns.cloudEndpoints(), WorkspaceDns.zone(...) or WorkspaceDns.none()",
+    ],
+    [
       'nixpkgs pinned to a branch',
       () => buildError({ nixpkgs: NixpkgsPin.of({ rev: 'nixos-25.11', narHash: 'sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=' }) }),
       "GpuWorkspace 'alice': nixpkgs.rev 'nixos-25.11' is not a full 40-character commit id; pin a commit, never a branch or tag",

@@ -38,7 +38,6 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
-import * as ipaddr from 'ipaddr.js';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode } from '../../core/access';
@@ -52,6 +51,7 @@ import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
 import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
+import { ipv4Subnet } from '../common/network';
 import { makeCertificate } from '../common/tls';
 import { awsInstance } from './instance-types';
 import { AwsWorkspaceResources } from './resources';
@@ -65,15 +65,6 @@ const HOME_DEVICE_NAME = '/dev/sdf';
 export const AMI_NAME_PATTERN = 'ml-workspace-nixos-*';
 /** Interface endpoints a private workspace needs: Session Manager and Secrets Manager. */
 const ENDPOINT_SERVICES = ['ssm', 'ssmmessages', 'ec2messages', 'secretsmanager'];
-
-/** The i-th /24 of an IPv4 range (a Terraform `cidrsubnet` when the range is a token). */
-function subnet24(vpcCidr: string, index: number): string {
-  if (Token.isUnresolved(vpcCidr)) return Fn.cidrsubnet(vpcCidr, 8, index);
-  const [addr] = ipaddr.parseCIDR(vpcCidr);
-  const bytes = (addr as ipaddr.IPv4).toByteArray();
-  const value = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8)) + index * 256;
-  return `${[(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, 0].join('.')}/24`;
-}
 
 function policyDocument(scope: Construct, id: string, statement: DataAwsIamPolicyDocumentStatement[]): string {
   return new DataAwsIamPolicyDocument(scope, id, { statement }).json;
@@ -227,7 +218,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     internetGateway = new InternetGateway(scope, 'InternetGateway', { vpcId, tags: tags('igw') });
     subnet = new Subnet(scope, 'Subnet', {
       vpcId,
-      cidrBlock: subnet24(vpcCidr, 0),
+      cidrBlock: ipv4Subnet(vpcCidr, 24, 0),
       availabilityZone,
       mapPublicIpOnLaunch: false,
       tags: tags('subnet'),
@@ -247,7 +238,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
       // No public IP: Nix still has to reach the binary cache, so outbound goes through NAT.
       const natSubnet = new Subnet(scope, 'NatSubnet', {
         vpcId,
-        cidrBlock: subnet24(vpcCidr, 1),
+        cidrBlock: ipv4Subnet(vpcCidr, 24, 1),
         availabilityZone,
         mapPublicIpOnLaunch: false,
         tags: tags('nat'),
@@ -456,7 +447,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     homeDevice: `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${Fn.replace(homeVolume.id, '-', '')}`,
     secrets: machineSecrets,
   });
-  validateAwsUserData(scope, JSON.stringify(doc));
+  validateAwsUserData(scope, doc);
 
   // --- the instance ------------------------------------------------------------------------------
   const ami = target.amiId

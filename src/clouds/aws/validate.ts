@@ -2,6 +2,7 @@ import * as ipaddr from 'ipaddr.js';
 import { Construct } from 'constructs';
 import { AwsTargetOptions } from '../../core/cloud-target';
 import { invalid, isKnown } from '../../core/validation';
+import { estimatedDocumentBytes } from '../../nixos/machine-config';
 import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { awsFamily, awsGpus, awsInstance, awsSizes } from './instance-types';
@@ -83,13 +84,12 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
 }
 
 /**
- * Checks that user data fits EC2's 16 KB. Values known only at apply time (ids, ARNs, names)
- * are counted at 256 characters each, more than any of them takes.
+ * Checks that user data (the machine document) fits EC2's 16 KB.
  *
  * @internal
  */
-export function validateAwsUserData(scope: Construct, rendered: string): void {
-  const estimate = rendered.replace(/\$\{TfToken\[[^\]]*\]\}/g, 'x'.repeat(256)).length;
+export function validateAwsUserData(scope: Construct, doc: Record<string, any>): void {
+  const estimate = estimatedDocumentBytes(doc);
   if (estimate > AWS_USER_DATA_LIMIT) {
     throw invalid(
       scope,

@@ -28,10 +28,8 @@ import { VirtualMachineDataDiskAttachment } from '@cdktf/provider-azurerm/lib/vi
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { Password } from '@cdktf/provider-random/lib/password';
-import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
-import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
-import { Annotations, Fn, ITerraformDependable, Op, TerraformLocal, Token } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode } from '../../core/access';
 import { Gpu } from '../../core/gpu';
@@ -40,7 +38,7 @@ import { AzureTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
 import { TlsMode } from '../../core/tls';
 import { invalid, isKnown } from '../../core/validation';
-import { MachineSecret, renderMachineDocument, SecretName } from '../../nixos/machine-config';
+import { estimatedDocumentBytes, MachineSecret, renderMachineDocument, SecretName } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
@@ -66,8 +64,6 @@ export const ADMIN_SSH_KEY_SECRET = 'admin-ssh-key';
  * of the two readings of that limit.
  */
 export const MAX_USER_DATA_BASE64 = 65535;
-/** How long a value known only at apply time may be in the user-data size estimate. */
-const TOKEN_ALLOWANCE = 255;
 
 /** NSG rule priorities: lower runs first; 4096 is the last a custom rule can take. */
 const PRIORITY = {
@@ -172,15 +168,10 @@ export function buildAzureWorkspace(
   let subnetId = target.subnetId;
   if (!subnetId) {
     const vnetCidr = target.vnetCidr ?? DEFAULT_VNET_CIDR;
-    let workspaceCidr: string;
-    if (isKnown(vnetCidr)) {
-      ({ workspace: workspaceCidr, bastion: bastionCidr } = azureSubnets(vnetCidr));
-    } else {
-      // The same layout in Terraform: the first /24, and the first /26 of the second /24.
-      const prefix = Fn.tonumber(Fn.element(Fn.split('/', vnetCidr), 1));
-      workspaceCidr = Fn.cidrsubnet(vnetCidr, Op.sub(24, prefix), 0);
-      bastionCidr = Fn.cidrsubnet(vnetCidr, Op.sub(26, prefix), 4);
-    }
+    // The first /24 for the workspace; the first /26 of the second /24 for Azure Bastion.
+    const subnets = azureSubnets(vnetCidr);
+    const workspaceCidr = subnets.workspace;
+    bastionCidr = subnets.bastion;
     virtualNetwork = new VirtualNetwork(scope, 'VirtualNetwork', { ...inGroup, name: `${name}-vnet`, addressSpace: [vnetCidr], tags });
     subnet = new Subnet(scope, 'Subnet', {
       name: `${name}-subnet`,
@@ -482,10 +473,8 @@ export function buildAzureWorkspace(
   const dnsNames = [domain, ...(domain === internalHost ? [] : [internalHost]), 'localhost'];
   const cert = makeCertificate(scope, spec.tls, domain, dnsNames);
   if (cert) {
-    // The secrets expire with the certificate; Terraform renews both 30 days before that. The
-    // certificate resource is the one makeCertificate names 'TlsCert'.
-    const certResource = scope.node.findChild('TlsCert') as SelfSignedCert | LocallySignedCert;
-    const expirationDate = certResource.validityEndTime;
+    // The secrets expire with the certificate; Terraform renews both 30 days before that.
+    const expirationDate = cert.validityEndTime;
     addSecret('TlsCert', SecretName.TLS_CERT, cert.certPem, 'application/x-pem-file', { owner: 'nginx', expirationDate });
     addSecret('TlsKey', SecretName.TLS_KEY, cert.key.privateKeyPem, 'application/x-pem-file', { owner: 'nginx', expirationDate });
   }
@@ -743,14 +732,11 @@ export function buildAzureWorkspace(
 
 /**
  * Throws when the machine document cannot fit Azure's user data limit. Values known only at
- * apply time (the Key Vault's URI, a generated DNS name) count as {@link TOKEN_ALLOWANCE}
+ * apply time (the Key Vault's URI, a generated DNS name) count as {@link UNKNOWN_VALUE_ALLOWANCE}
  * characters each.
  */
 function checkUserDataSize(scope: Construct, doc: Record<string, any>): void {
-  const json = JSON.stringify(doc);
-  const tokens = json.match(/\$\{TfToken\[[^\]]*\]\}/g) ?? [];
-  const bytes = Buffer.byteLength(json.replace(/\$\{TfToken\[[^\]]*\]\}/g, ''), 'utf8') + tokens.length * TOKEN_ALLOWANCE;
-  const base64 = 4 * Math.ceil(bytes / 3);
+  const base64 = 4 * Math.ceil(estimatedDocumentBytes(doc) / 3);
   if (base64 > MAX_USER_DATA_BASE64) {
     throw invalid(
       scope,

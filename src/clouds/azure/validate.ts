@@ -7,6 +7,7 @@ import { DnsMode } from '../../core/dns';
 import { DOMAIN } from '../../core/email';
 import { invalid, isKnown } from '../../core/validation';
 import { cidrProblem } from '../../workspace/validate';
+import { ipv4Subnet } from '../common/network';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { azureGpuFamily, azureGpus, azureNearestGpus, azureOffersGpu, azureSizesFor, azureVmSize } from './vm-sizes';
 
@@ -54,10 +55,7 @@ const SSH_PUBLIC_KEY = /^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$
  * @internal
  */
 export function azureSubnets(vnetCidr: string): { workspace: string; bastion: string } {
-  const [addr] = ipaddr.IPv4.parseCIDR(vnetCidr);
-  const base = addr.toByteArray().reduce((n, octet) => n * 256 + octet, 0);
-  const text = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-  return { workspace: `${text(base)}/24`, bastion: `${text(base + 256)}/26` };
+  return { workspace: ipv4Subnet(vnetCidr, 24, 0), bastion: ipv4Subnet(vnetCidr, 26, 4) };
 }
 
 /** Whether a private workspace gets Azure Bastion (only in a network the construct creates). @internal */

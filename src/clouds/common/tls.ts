@@ -10,6 +10,8 @@ import { ensureTlsProvider } from './providers';
 export interface MadeCertificate {
   readonly key: PrivateKey;
   readonly certPem: string;
+  /** When the certificate expires (RFC 3339), known at apply time. */
+  readonly validityEndTime: string;
 }
 
 const USAGES = ['digital_signature', 'key_encipherment', 'server_auth'];
@@ -41,7 +43,7 @@ export function makeCertificate(
       earlyRenewalHours: EARLY_RENEWAL_HOURS,
       allowedUses: USAGES,
     });
-    return { key, certPem: cert.certPem };
+    return { key, certPem: cert.certPem, validityEndTime: cert.validityEndTime };
   }
   const csr = new CertRequest(scope, 'TlsCsr', {
     privateKeyPem: key.privateKeyPem,
@@ -56,5 +58,5 @@ export function makeCertificate(
     earlyRenewalHours: EARLY_RENEWAL_HOURS,
     allowedUses: USAGES,
   });
-  return { key, certPem: cert.certPem };
+  return { key, certPem: cert.certPem, validityEndTime: cert.validityEndTime };
 }
