@@ -84,6 +84,34 @@
       checks.${system} = {
         workspace = import ./tests/workspace.nix { inherit pkgs; };
         idle-stop = import ./tests/idle-stop.nix { inherit pkgs; };
-      };
+      }
+      # Each cloud's machine, evaluated against the pinned nixpkgs itself: the image profile,
+      # the bootstrap and a rendered sample document (tests/documents, kept equal to what the
+      # constructs render by the TypeScript tests), the same module list the bootstrap builds
+      # (lib/machine-modules.nix), up to the system's derivation. Nothing is built: the check
+      # only records the derivation path, so it fails exactly when evaluation fails (an
+      # option that does not exist, a wrong type, a conflict, a failed assertion).
+      // builtins.listToAttrs (
+        map (
+          cloud:
+          let
+            machine = nixpkgs.lib.nixosSystem {
+              modules =
+                import ./lib/machine-modules.nix {
+                  inherit cloud;
+                  machineJson = ./tests/documents + "/${cloud}.json";
+                  nixosModulesPath = nixpkgs + "/nixos/modules";
+                }
+                ++ [ { nixpkgs.hostPlatform = system; } ];
+            };
+          in
+          {
+            name = "eval-${cloud}";
+            value = pkgs.writeText "ml-workspace-eval-${cloud}" (
+              builtins.unsafeDiscardStringContext machine.config.system.build.toplevel.drvPath
+            );
+          }
+        ) [ "gcp" "aws" "azure" ]
+      );
     };
 }

@@ -1,5 +1,6 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { CloudTarget, GcpTargetOptions, GpuWorkspace, GpuWorkspaceProps } from '../src';
+import { parseJsonencode } from './hcl';
 
 export const GCP: GcpTargetOptions = { project: 'ml-prod-123', region: 'europe-west4', zone: 'europe-west4-a' };
 
@@ -59,9 +60,13 @@ export function buildError(props: Partial<GpuWorkspaceProps> = {}, target: Parti
   throw new Error('expected the construct to throw');
 }
 
-/** The machine document from the instance metadata, parsed (plain-JSON case). */
+/**
+ * The machine document from the instance metadata, parsed: plain JSON, or a `jsonencode(...)`
+ * whose apply-time references come back as `${...}` strings.
+ */
 export function machineDoc(instance: any): any {
-  return JSON.parse(instance.metadata['ml-workspace-config']);
+  const value: string = instance.metadata['ml-workspace-config'];
+  return value.startsWith('${jsonencode(') ? parseJsonencode(value) : JSON.parse(value);
 }
 
 /** An Azure workspace named `alice` with the given props over a minimal valid set (a managed image). */

@@ -87,33 +87,21 @@ let
   stateDir = "/var/lib/ml-workspace";
   appliedHashPath = "${stateDir}/applied.sha256";
 
-  cloudProfiles = {
-    gcp = "virtualisation/google-compute-image.nix";
-    aws = "virtualisation/amazon-image.nix";
-    azure = "virtualisation/azure-image.nix";
-  };
-
+  # The same module list the offline and flake checks evaluate
+  # (nix/lib/machine-modules.nix): the cloud's image profile, this module (so
+  # later boots bootstrap again) and the document's configuration.
   configurationNix = pkgs.writeText "ml-workspace-configuration.nix" ''
     # Written by ml-workspace-bootstrap.service from ${documentPath}.
     # Local changes are overwritten whenever the machine document changes.
-    { lib, modulesPath, ... }:
+    { modulesPath, ... }:
     {
-      imports = [
-        (modulesPath + "/${cloudProfiles.${cfg.cloud}}")
-        ${src}/modules/bootstrap.nix
-        (import ${src}/lib/machine-configuration.nix {
-          machineJson = ${documentPath};
-          modulesPath = ${src}/modules;
-        })
-      ];
-
-      mlWorkspace.bootstrap = {
-        enable = true;
+      imports = import ${src}/lib/machine-modules.nix {
         cloud = "${cfg.cloud}";
+        machineJson = ${documentPath};
+        nixosModulesPath = modulesPath;
         metadataKey = "${cfg.metadataKey}";
+        stateVersion = "${config.system.stateVersion}";
       };
-
-      system.stateVersion = lib.mkDefault "${config.system.stateVersion}";
     }
   '';
 
@@ -242,6 +230,18 @@ let
     fi
 
     chmod 0600 "$tmp"
+
+    # Only the settings the constructs render; anything else (a stop command,
+    # a package, an `_type` override) is refused before it can become root's
+    # configuration. The running system stays as it is.
+    if ! refusal=$(nix-instantiate --eval --strict 2>&1 \
+        --argstr machineJson "$tmp" \
+        --expr '{ machineJson }: builtins.seq (import ${src}/lib/machine-configuration.nix { machineJson = /. + machineJson; cloud = "${cfg.cloud}"; }) true'); then
+      echo "$refusal" >&2
+      echo "not applying the machine document" >&2
+      exit 1
+    fi
+
     hash=$(sha256sum "$tmp" | cut -d ' ' -f 1)
     if [ -f ${appliedHashPath} ] && [ "$(cat ${appliedHashPath})" = "$hash" ]; then
       mv -f -- "$tmp" ${documentPath}
@@ -344,6 +344,13 @@ in
     # Manager, whose agent registers the instance with its instance profile.
     (mkIf (cfg.cloud == "aws") {
       services.amazon-ssm-agent.enable = lib.mkDefault true;
+      # Users are declarative (`users.mutableUsers = false`), and NixOS then
+      # refuses a system where neither root nor a wheel user has a password or
+      # SSH key. On AWS nobody logs in that way: Session Manager's agent opens
+      # shells as `ssm-user` (with sudo), through the instance role, and no SSH
+      # port is open. GCP passes through OS Login, Azure through the declared
+      # break-glass admin.
+      users.allowNoPasswordLogin = lib.mkDefault true;
     })
 
     # The boot firmware the base images are built for, kept by every rebuild

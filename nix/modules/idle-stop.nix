@@ -4,12 +4,16 @@
 # `ml-workspace-idle-stop.timer` runs a check every minute (the first one five
 # minutes after boot). The machine counts as busy while
 #   - an SSH session is open: an established TCP connection to an SSH port;
-#   - an IDE session is open: an established connection to the IDE on
-#     127.0.0.1. nginx (and oauth2-proxy) hold one websocket per open browser
-#     tab, so an open tab keeps the machine up, a closed one does not;
+#   - an IDE session is open: a connection to the IDE's Unix socket. nginx
+#     holds one websocket per open browser tab, so an open tab keeps the
+#     machine up, a closed one does not;
 #   - the 5-minute load average per core is at or above `cpuLoadPerCore`;
 #   - any GPU's utilisation is at or above `gpuUtilizationPercent` (only with
-#     the workspace's GPU stack, `mlWorkspace.workspace.gpu.enable`);
+#     the workspace's GPU stack, `mlWorkspace.workspace.gpu.enable`). When
+#     nvidia-smi fails (a driver and library of different versions after an
+#     update, or no GPU on the machine) a job may still be using the GPUs, so
+#     they count as busy, but only for `idleMinutes` after the first failure:
+#     a broken driver must not keep a machine up for ever;
 #   - ml-workspace-bootstrap.service is applying a machine document (a rebuild
 #     cut short by a stop would start over at every boot).
 # The time the machine was last busy is kept in /run (a tmpfs, so every boot
@@ -58,17 +62,15 @@ let
   bootstrap = config.mlWorkspace.bootstrap or { };
 
   gpu = (workspace.enable or false) && (workspace.gpu.enable or false);
-  idePort = workspace.ide.port or 3000;
+  ideSocket = config.services.openvscode-server.socketPath or null;
   sshPorts = config.services.openssh.ports or [ 22 ];
 
   # Kept on /run, so it is reset at every boot.
   stateDir = "/run/ml-workspace/idle-stop";
 
-  # ss(8) filters for the server side of established connections: inbound SSH
-  # on any of its ports, and connections to the IDE, which only listens on
-  # loopback.
+  # ss(8) filter for the server side of established inbound SSH connections
+  # on any of its ports.
   sshFilter = "( ${concatMapStringsSep " or " (port: "sport = :${toString port}") sshPorts} )";
-  ideFilter = "( src 127.0.0.1 and sport = :${toString idePort} )";
 
   # Deallocates this Azure VM through Azure Resource Manager with the VM's
   # managed identity. The access token stays in a shell variable and reaches
@@ -109,20 +111,25 @@ let
     azure = lib.getExe azureDeallocate;
   };
 
-  # Lines starting with <N> are logged at syslog priority N (5 notice,
-  # 4 warning, 3 error, 7 debug); journald strips the prefix.
-  checkScript = pkgs.writeShellApplication {
-    name = "ml-workspace-idle-stop";
-    runtimeInputs = [
-      pkgs.coreutils
-      pkgs.gawk
-      pkgs.iproute2
-      config.systemd.package
-    ]
-    # nvidia-smi is in the driver's `bin` output.
-    ++ optional gpu (lib.getBin config.hardware.nvidia.package);
-    text = ''
-      last_busy_file=${stateDir}/last-busy
+  # What the check needs on its PATH; nvidia-smi is in the driver's `bin`
+  # output.
+  checkPath = [
+    pkgs.coreutils
+    pkgs.gawk
+    pkgs.iproute2
+    config.systemd.package
+  ]
+  ++ optional gpu (lib.getBin config.hardware.nvidia.package);
+
+  # The check, as the unit's `script` (bash). Lines starting with <N> are
+  # logged at syslog priority N (5 notice, 4 warning, 3 error, 7 debug);
+  # journald strips the prefix. Its state lives in the unit's
+  # RuntimeDirectory, which systemd names in $RUNTIME_DIRECTORY.
+  checkScript = ''
+      set -euo pipefail
+      state_dir=''${RUNTIME_DIRECTORY:-${stateDir}}
+      last_busy_file=$state_dir/last-busy
+      gpu_unknown_file=$state_dir/gpu-unknown-since
       idle_limit=${toString (cfg.idleMinutes * 60)}
       # 0: no limit.
       runtime_limit=${toString (if cfg.maxRuntimeHours == null then 0 else cfg.maxRuntimeHours * 3600)}
@@ -151,7 +158,12 @@ let
       }
 
       ssh_sessions=$(count_connections ${escapeShellArg sshFilter})
-      ide_sessions=$(count_connections ${escapeShellArg ideFilter})
+      ${
+        if ideSocket == null then
+          "ide_sessions=0"
+        else
+          "ide_sessions=$(ss -Hx state connected src ${escapeShellArg ideSocket} | wc -l)"
+      }
       measured+=("SSH sessions: $ssh_sessions" "IDE connections: $ide_sessions")
       if [ "$ssh_sessions" -gt 0 ]; then
         busy+=("$ssh_sessions SSH session(s) open")
@@ -174,6 +186,7 @@ let
         # MIG partitions) are left to the other checks; if nvidia-smi fails
         # altogether a job may still be using the GPUs, so they count as busy.
         if gpu_utilization=$(timeout 60 nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits); then
+          rm -f -- "$gpu_unknown_file"
           gpu_max=$(printf '%s\n' "$gpu_utilization" \
             | awk 'BEGIN { max = -1 } $1 ~ /^[0-9]+$/ && $1 + 0 > max { max = $1 + 0 } END { print max }')
           if [ "$gpu_max" -lt 0 ]; then
@@ -185,9 +198,19 @@ let
             fi
           fi
         else
-          echo "<4>nvidia-smi failed; counting the GPUs as busy" >&2
-          measured+=("GPU utilisation: nvidia-smi failed")
-          busy+=("GPU state unknown")
+          gpu_unknown_since=$(cat -- "$gpu_unknown_file" 2>/dev/null || true)
+          if ! [[ $gpu_unknown_since =~ ^[0-9]+$ ]] || [ "$gpu_unknown_since" -gt "$now" ]; then
+            gpu_unknown_since=$now
+            printf '%s\n' "$now" >"$gpu_unknown_file"
+          fi
+          gpu_unknown_seconds=$((now - gpu_unknown_since))
+          measured+=("GPU utilisation: nvidia-smi failing for $((gpu_unknown_seconds / 60)) min")
+          if [ "$gpu_unknown_seconds" -lt "$idle_limit" ]; then
+            echo "<4>nvidia-smi failed; counting the GPUs as busy for at most ${opt}.idleMinutes (${toString cfg.idleMinutes}) after the first failure" >&2
+            busy+=("GPU state unknown")
+          else
+            echo "<4>nvidia-smi has failed for $((gpu_unknown_seconds / 60)) minutes; the GPUs no longer count as busy" >&2
+          fi
         fi
       ''}
       ${optionalString (bootstrap.enable or false) ''
@@ -237,7 +260,6 @@ let
         exit 1
       fi
     '';
-  };
 in
 {
   options.mlWorkspace.idleStop = {
@@ -258,13 +280,13 @@ in
     };
 
     idleMinutes = mkOption {
-      type = types.ints.positive;
+      type = types.ints.between 5 1440;
       default = 60;
       example = 120;
       description = ''
         Stop the machine once it has not been busy for this many consecutive
-        minutes. The first idle window starts at boot. At least 5, so that
-        people can sign in after starting the machine.
+        minutes. The first idle window starts at boot. From 5 (so that people
+        can sign in after starting the machine) to 1440 (a day).
       '';
     };
 
@@ -284,22 +306,23 @@ in
     };
 
     cpuLoadPerCore = mkOption {
-      type = types.numbers.positive;
+      type = types.numbers.between 0.01 64;
       default = 0.3;
       example = 0.5;
       description = ''
         The machine is busy while the 5-minute load average divided by the
-        number of cores is at or above this value.
+        number of cores is at or above this value, from 0.01 to 64.
       '';
     };
 
     maxRuntimeHours = mkOption {
-      type = types.nullOr types.ints.positive;
+      type = types.nullOr (types.ints.between 1 8760);
       default = null;
       example = 24;
       description = ''
         Stop the machine once it has been up this many hours since boot, busy
-        or not: a safety net for jobs that were forgotten or hang. `null`
+        or not: a safety net for jobs that were forgotten or hang, and for a
+        GPU driver that stopped answering. From 1 to 8760 (a year); `null`
         sets no limit.
       '';
     };
@@ -326,10 +349,6 @@ in
   config = mkIf cfg.enable {
     assertions = [
       {
-        assertion = cfg.idleMinutes >= 5;
-        message = "${opt}.idleMinutes must be at least 5, got ${toString cfg.idleMinutes}; a machine that stops within minutes of booting locks people out before they can sign in.";
-      }
-      {
         assertion = cfg.stopCommand != "";
         message = "${opt}.stopCommand must not be empty; without it the machine is never stopped.";
       }
@@ -345,9 +364,10 @@ in
       description = "Stop the ML workspace machine when nobody uses it";
       after = [ "network-online.target" ];
       wants = [ "network-online.target" ];
+      path = checkPath;
+      script = checkScript;
       serviceConfig = {
         Type = "oneshot";
-        ExecStart = lib.getExe checkScript;
         RuntimeDirectory = "ml-workspace/idle-stop";
         RuntimeDirectoryMode = "0700";
         # Keep the last-busy time between runs; /run itself is reset at boot.

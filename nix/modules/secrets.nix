@@ -176,19 +176,21 @@ let
     '';
   };
 
-  fetchScript = pkgs.writeShellScript "ml-workspace-secrets" ''
+  fetchPath = [
+    pkgs.coreutils
+    pkgs.diffutils
+    pkgs.curl
+    pkgs.jq
+  ]
+  ++ providerTools.${cfg.provider};
+
+  # The units' `script` (bash). At boot it writes every secret; the refresh
+  # timer runs it again and replaces only the files whose value changed, so
+  # consumers watching them (systemd path units, e.g. nginx reloading a
+  # renewed certificate) see a change only when there is one.
+  fetchScript = ''
     set -euo pipefail
     umask 0077
-    export PATH=${
-      lib.makeBinPath (
-        [
-          pkgs.coreutils
-          pkgs.curl
-          pkgs.jq
-        ]
-        ++ providerTools.${cfg.provider}
-      )
-    }
 
     dir=${escapeShellArg cfg.directory}
     max_attempts=12
@@ -233,6 +235,13 @@ let
       fi
       chown "$owner:$group" "$partial"
       chmod "$mode" "$partial"
+      if [ -f "$dir/$name" ] && cmp -s -- "$partial" "$dir/$name" \
+        && [ "$(stat -c '%U:%G %a' -- "$dir/$name")" = "$(stat -c '%U:%G %a' -- "$partial")" ]; then
+        rm -f -- "$partial"
+        partial=
+        echo "$dir/$name is up to date"
+        return 0
+      fi
       mv -f -- "$partial" "$dir/$name"
       partial=
       echo "wrote $dir/$name"
@@ -262,6 +271,27 @@ let
     done
   '';
 
+  # What the boot-time unit and the refresh unit share.
+  fetchUnit = {
+    wants = [ "network-online.target" ];
+    # awscli wants a writable home for its caches; give it the private /tmp.
+    environment = {
+      HOME = "/tmp";
+      AWS_PAGER = "";
+    };
+    path = fetchPath;
+    script = fetchScript;
+    serviceConfig = {
+      Type = "oneshot";
+      TimeoutStartSec = "15min";
+      UMask = "0077";
+      PrivateTmp = true;
+      ProtectHome = true;
+      ProtectSystem = "full";
+      NoNewPrivileges = true;
+    };
+  };
+
   requireSecrets = {
     requires = [ "ml-workspace-secrets.service" ];
     after = [ "ml-workspace-secrets.service" ];
@@ -284,6 +314,18 @@ in
         Secret store to read from: GCP Secret Manager, AWS Secrets Manager or
         Azure Key Vault. The VM's own identity must be allowed to read each
         secret.
+      '';
+    };
+
+    refreshInterval = mkOption {
+      type = types.nullOr (types.strMatching "[0-9]+ ?(s|min|h|d)");
+      default = "1h";
+      example = "15min";
+      description = ''
+        How often to read the secrets again, as a systemd time span: a
+        renewed certificate or a rotated token reaches the machine within
+        this time. Only files whose value changed are replaced. `null` reads
+        them at boot only.
       '';
     };
 
@@ -340,30 +382,33 @@ in
         filter (owner: owner != "root") (mapAttrsToList (_: s: s.owner) cfg.secrets)
       );
 
-      systemd.services.ml-workspace-secrets = {
+      systemd.services.ml-workspace-secrets = fetchUnit // {
         description = "Fetch ML workspace secrets from the ${cfg.provider} secret store";
         wantedBy = [ "multi-user.target" ];
-        wants = [ "network-online.target" ];
         after = [ "network-online.target" ];
         before = consumers;
-        # awscli wants a writable home for its caches; give it the private /tmp.
-        environment = {
-          HOME = "/tmp";
-          AWS_PAGER = "";
-        };
-        serviceConfig = {
-          Type = "oneshot";
+        serviceConfig = fetchUnit.serviceConfig // {
           RemainAfterExit = true;
-          ExecStart = fetchScript;
-          TimeoutStartSec = "15min";
-          UMask = "0077";
-          PrivateTmp = true;
-          ProtectHome = true;
-          ProtectSystem = "full";
-          NoNewPrivileges = true;
         };
       };
     }
+
+    (mkIf (cfg.refreshInterval != null) {
+      systemd.services.ml-workspace-secrets-refresh = fetchUnit // {
+        description = "Read the ML workspace secrets again from the ${cfg.provider} secret store";
+        after = [ "ml-workspace-secrets.service" ];
+        requisite = [ "ml-workspace-secrets.service" ];
+      };
+      systemd.timers.ml-workspace-secrets-refresh = {
+        description = "Read the ML workspace secrets again every ${cfg.refreshInterval}";
+        wantedBy = [ "timers.target" ];
+        timerConfig = {
+          OnActiveSec = cfg.refreshInterval;
+          OnUnitActiveSec = cfg.refreshInterval;
+          RandomizedDelaySec = "5min";
+        };
+      };
+    })
 
     (mkIf config.services.nginx.enable { systemd.services.nginx = requireSecrets; })
     (mkIf config.services.oauth2-proxy.enable { systemd.services.oauth2-proxy = requireSecrets; })

@@ -1,9 +1,13 @@
 # mlWorkspace.workspace: a browser VS Code (openvscode-server) for one person,
 # behind nginx with TLS, optionally behind oauth2-proxy single sign-on, with an
-# optional NVIDIA datacenter GPU stack, Docker, and a persistent /home disk.
+# optional NVIDIA datacenter GPU stack, rootless containers, and a persistent
+# /home disk.
 #
-# The IDE only ever listens on 127.0.0.1; nginx is the only thing facing the
-# network (ports 80 and 443). Every secret is referenced by a runtime path
+# The IDE listens only on a Unix socket that nothing but nginx and the
+# workspace user can open; nginx is the only thing facing the network (ports
+# 80 and 443). The IDE and everything started from it (terminals, containers)
+# cannot reach the cloud's instance metadata service, so they cannot borrow
+# the VM's identity. Every secret is referenced by a runtime path
 # (`*File` options), never by value, so none of them reaches the Nix store, a
 # command line or the instance metadata. Pair this module with
 # `mlWorkspace.secrets`, which fetches those files from the cloud's secret store
@@ -24,6 +28,7 @@ let
     mkMerge
     mkDefault
     mkOverride
+    mkForce
     types
     literalExpression
     optional
@@ -39,7 +44,23 @@ let
   acme = cfg.tls.acme;
 
   home = "/home/${cfg.user}";
-  ideUpstream = "http://127.0.0.1:${toString cfg.ide.port}";
+
+  # The IDE's socket, in a directory only the workspace user and nginx may
+  # enter (setgid, so the socket belongs to the nginx group).
+  ideSocketDir = "/run/ml-workspace-ide";
+  ideSocket = "${ideSocketDir}/ide.sock";
+  ideUpstream = "http://unix:${ideSocket}:";
+
+  # The address people open: the default is the domain, a tunnel's
+  # `https://localhost:<port>/` or an IP address otherwise.
+  url = if cfg.url != null then cfg.url else "https://${cfg.domain}/";
+
+  # The instance metadata services (GCP, AWS and Azure share the IPv4 one;
+  # AWS also answers on IPv6).
+  metadataAddresses = [
+    "169.254.169.254"
+    "fd00:ec2::254"
+  ];
 
   # Mozilla "intermediate" TLS 1.2 cipher list (TLS 1.3 suites are not
   # configurable through ssl_ciphers and are all acceptable).
@@ -53,7 +74,13 @@ let
     "ECDHE-RSA-CHACHA20-POLY1305"
   ];
 
-  hsts = ''add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;'';
+  # HSTS only for the real domain: the IDE's virtual host also answers for
+  # `localhost` (a tunnel) and for an IP address, and HSTS on localhost would
+  # pin every `http://localhost:*` development server of the person's laptop
+  # to HTTPS for two years. add_header sends nothing for an empty value.
+  hstsVariable = "$ml_workspace_hsts";
+  hsts = ''add_header Strict-Transport-Security ${hstsVariable} always;'';
+
 
   # oauth2-proxy reads its client and cookie secrets from the environment
   # (upstream `services.oauth2-proxy.keyFile`, an EnvironmentFile). This file is
@@ -78,6 +105,28 @@ let
         message = "${opt}.${name} points into the Nix store (${toString path}); the store is world-readable, so secrets must live outside it. Use mlWorkspace.secrets to fetch the file into /run at boot.";
       }
     ];
+
+  # mlWorkspace.secrets reads the secrets again on a timer and replaces only
+  # files whose value changed; a path unit per consumer then hands the new
+  # value to the service that reads it: nginx reloads (no connection drops)
+  # a renewed certificate, oauth2-proxy and the IDE restart on a rotated
+  # secret or token (the IDE's open terminals end; the old token stops
+  # working).
+  onSecretChange = name: description: files: command: {
+    paths."ml-workspace-${name}-changed" = {
+      description = "Watch ${concatStringsSep ", " files}";
+      wantedBy = [ "multi-user.target" ];
+      pathConfig = {
+        PathChanged = files;
+        Unit = "ml-workspace-${name}-changed.service";
+      };
+    };
+    services."ml-workspace-${name}-changed" = {
+      inherit description;
+      serviceConfig.Type = "oneshot";
+      script = command;
+    };
+  };
 
   assembleOauth2Env = pkgs.writeShellScript "ml-workspace-oauth2-proxy-env" ''
     set -euo pipefail
@@ -129,7 +178,25 @@ in
       description = ''
         Fully qualified DNS name the workspace is served on. nginx serves the
         IDE on this virtual host and, with {option}`${opt}.tls.acme.enable`,
-        requests its certificate from Let's Encrypt.
+        requests its certificate from Let's Encrypt. The same virtual host is
+        nginx's default server and also answers for `localhost` (a tunnel) and
+        for requests without a server name (an IP address), so every address
+        the constructs print reaches the IDE; HSTS is sent only for this name.
+      '';
+    };
+
+    url = mkOption {
+      # A host name or IPv4 address and an optional port: nothing that could
+      # end a quoted command-line argument.
+      type = types.nullOr (types.strMatching "https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/");
+      default = null;
+      example = "https://localhost:21433/";
+      description = ''
+        The address people open the IDE at, when it is not
+        `https://<domain>/`: `https://localhost:<port>/` through a tunnel, or
+        `https://<ip>/`. oauth2-proxy's sign-in callback is made from it, so
+        register `<url>oauth2/callback` with the identity provider. `null`:
+        `https://<domain>/`.
       '';
     };
 
@@ -140,21 +207,25 @@ in
       description = ''
         Name of the normal user that owns the workspace. The module creates
         it with home directory `/home/<user>`, no password and no sudo; the
-        IDE runs as this user. When {option}`${opt}.docker.enable` is set the
-        user is in the `docker` group, which is root-equivalent on this host.
+        IDE runs as this user. With {option}`${opt}.containers` `"docker"`
+        the user is in the `docker` group, which is root-equivalent on this
+        host.
       '';
     };
 
     ide = {
       package = mkPackageOption pkgs "openvscode-server" { };
 
-      port = mkOption {
-        type = types.port;
-        default = 3000;
-        example = 3100;
+      allowInstanceMetadata = mkOption {
+        type = types.bool;
+        default = false;
+        example = true;
         description = ''
-          Port openvscode-server listens on. It always binds to 127.0.0.1
-          only; nginx proxies to it.
+          Let the IDE and everything started from it (terminals, containers)
+          reach the cloud's instance metadata service, and with it the VM's
+          credentials: every secret the VM may read, and whatever its role
+          may do. Off, people use their own credentials (`gcloud auth login`,
+          `aws sso login`, `az login`) in the IDE.
         '';
       };
 
@@ -167,8 +238,10 @@ in
           {option}`${opt}.user`. Browsers pass it once as `?tkn=<token>`; the
           IDE then keeps it in a cookie. Required unless
           {option}`${opt}.oauth2Proxy.enable` is set; when the proxy is enabled
-          and this is `null`, the IDE runs without a token because it is only
-          reachable on loopback through the authenticating proxy.
+          and this is `null`, the IDE runs without a token: its socket admits
+          only nginx (which lets nobody past oauth2-proxy) and the workspace
+          user itself, so no other local account, shell or container reaches
+          it.
         '';
       };
     };
@@ -330,11 +403,24 @@ in
       '';
     };
 
-    docker.enable = mkOption {
-      type = types.bool;
-      default = true;
-      example = false;
-      description = "Run the Docker daemon and put {option}`${opt}.user` in the `docker` group.";
+    containers = mkOption {
+      type = types.enum [
+        "podman"
+        "docker"
+        "none"
+      ];
+      default = "podman";
+      example = "none";
+      description = ''
+        Containers for the workspace user. `podman`: rootless Podman with a
+        `docker`-compatible command, so containers run as the user and can do
+        nothing the user cannot. `docker`: the Docker daemon, with the user in
+        the `docker` group, which is root on this host (it can read every
+        secret under /run/ml-workspace/secrets); choose it only when a tool
+        needs the real daemon. `none`: no container engine. With
+        {option}`${opt}.gpu.enable`, containers get the GPUs through CDI
+        (`--device nvidia.com/gpu=all`).
+      '';
     };
 
     extraPackages = mkOption {
@@ -374,8 +460,10 @@ in
     {
       assertions = [
         {
-          assertion = cfg.domain != "";
-          message = "${opt}.domain must be the DNS name the workspace is served on (e.g. \"alice.ml.example.com\"), got an empty string.";
+          # It becomes an nginx server name, an ACME domain and part of
+          # oauth2-proxy's command line: a host name and nothing else.
+          assertion = builtins.match "[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?" cfg.domain != null;
+          message = "${opt}.domain must be the DNS name the workspace is served on (letters, digits, dots and hyphens, e.g. \"alice.ml.example.com\"), got ${builtins.toJSON cfg.domain}.";
         }
         {
           assertion = cfg.user != "root";
@@ -384,10 +472,6 @@ in
         {
           assertion = oauth2.enable || cfg.ide.connectionTokenFile != null;
           message = "${opt}.ide.connectionTokenFile must be set when ${opt}.oauth2Proxy.enable is false; without a token or a proxy the IDE would be open to anyone who can reach it.";
-        }
-        {
-          assertion = !(builtins.elem cfg.ide.port ([ 80 443 ] ++ optional oauth2.enable 4180));
-          message = "${opt}.ide.port ${toString cfg.ide.port} collides with nginx (80, 443) or oauth2-proxy (4180); pick another port such as 3000.";
         }
         {
           assertion = acme.enable -> acme.email != null && acme.email != "";
@@ -415,24 +499,29 @@ in
         createHome = true;
         # Locked password: sign-in is through the IDE (token or SSO) or SSH keys.
         hashedPassword = mkDefault "!";
-        extraGroups = optional cfg.docker.enable "docker";
+        extraGroups = optional (cfg.containers == "docker") "docker";
       };
 
       # /home may be a separate disk mounted after activation created the home
       # directory on the root file system; tmpfiles runs after local-fs.target
       # and makes sure the directory exists on the mounted disk too.
-      systemd.tmpfiles.rules = [ "d ${home} 0700 ${cfg.user} ${cfg.user} -" ];
+      systemd.tmpfiles.rules = [
+        "d ${home} 0700 ${cfg.user} ${cfg.user} -"
+        "d ${ideSocketDir} 2750 ${cfg.user} nginx -"
+      ];
 
       services.openvscode-server = {
         enable = true;
         package = cfg.ide.package;
+        # The socket replaces the TCP listener (--socket-path wins over
+        # --host/--port), so no other local account can reach the IDE.
         host = "127.0.0.1";
-        port = cfg.ide.port;
+        socketPath = ideSocket;
         user = cfg.user;
         group = cfg.user;
         connectionTokenFile = cfg.ide.connectionTokenFile;
-        # Only reachable when oauth2-proxy is enabled (see assertions above):
-        # the IDE is loopback-only and every request has passed the proxy.
+        # Only with oauth2-proxy (see the assertions above): the socket admits
+        # nginx, which lets nobody past the proxy, and the workspace user.
         withoutConnectionToken = cfg.ide.connectionTokenFile == null;
         telemetryLevel = mkDefault "off";
         extraPackages = cfg.extraPackages;
@@ -446,7 +535,18 @@ in
           "/etc/profiles/per-user/${cfg.user}"
         ];
         unitConfig.RequiresMountsFor = [ home ];
-        serviceConfig.WorkingDirectory = home;
+        # A socket left behind by a crash would make the next start fail.
+        preStart = "rm -f -- ${ideSocket}";
+        serviceConfig = {
+          WorkingDirectory = home;
+          # The socket (and files made in the IDE) are not for other users;
+          # the socket's group is nginx through the setgid directory.
+          UMask = "0007";
+          # The metadata service hands out the VM's credentials to whoever
+          # asks; the IDE and its terminals and rootless containers (all in
+          # this unit's cgroup) must not ask.
+          IPAddressDeny = mkIf (!cfg.ide.allowInstanceMetadata) metadataAddresses;
+        };
       };
 
       services.nginx = {
@@ -458,15 +558,20 @@ in
         sslProtocols = mkDefault "TLSv1.2 TLSv1.3";
         sslCiphers = mkDefault intermediateCiphers;
 
-        # Requests for any other name (scanners hitting the bare IP) get no
-        # certificate and no answer.
-        virtualHosts."_" = {
-          default = true;
-          rejectSSL = true;
-          locations."/".return = "444";
-        };
+        appendHttpConfig = ''
+          map $host ${hstsVariable} {
+            default "";
+            ${builtins.toJSON cfg.domain} "max-age=63072000; includeSubDomains";
+          }
+        '';
 
+        # The one virtual host, and the default server: a tunnel sends the
+        # name `localhost`, a URL by IP address sends none, and both must reach
+        # the IDE. (A catch-all that refuses the TLS handshake would refuse
+        # exactly those.) Every request still needs the token or the sign-in.
         virtualHosts.${cfg.domain} = {
+          default = true;
+          serverAliases = [ "localhost" ];
           forceSSL = true;
           enableACME = acme.enable;
           sslCertificate = mkIf (!acme.enable) cfg.tls.certificateFile;
@@ -492,7 +597,11 @@ in
 
       services.openssh.settings = {
         PasswordAuthentication = mkDefault false;
-        PermitRootLogin = mkDefault "no";
+        # Stronger than the cloud image profiles, which set
+        # "prohibit-password" with mkDefault (GCE) or at normal priority
+        # (Amazon, Azure), and weaker than mkForce, which stays the way to
+        # change it. No account here needs root over SSH.
+        PermitRootLogin = mkOverride 90 "no";
       };
 
       nix.settings.experimental-features = [
@@ -506,6 +615,22 @@ in
       };
 
       environment.systemPackages = [ pkgs.git ] ++ cfg.extraPackages;
+    }
+
+    {
+      systemd = mkMerge [
+        (mkIf (!acme.enable) (
+          onSecretChange "tls" "Reload nginx with the renewed certificate" [
+            cfg.tls.certificateFile
+            cfg.tls.keyFile
+          ] "systemctl try-reload-or-restart nginx.service"
+        ))
+        (mkIf (cfg.ide.connectionTokenFile != null) (
+          onSecretChange "ide-token" "Restart the IDE with the rotated connection token" [
+            cfg.ide.connectionTokenFile
+          ] "systemctl try-restart openvscode-server.service"
+        ))
+      ];
     }
 
     (mkIf acme.enable {
@@ -591,7 +716,7 @@ in
         clientID = oauth2.clientId;
         keyFile = oauth2EnvFile;
         oidcIssuerUrl = mkIf (oauth2.provider == "oidc") oauth2.oidcIssuerUrl;
-        redirectURL = "https://${cfg.domain}/oauth2/callback";
+        redirectURL = "${url}oauth2/callback";
         email.domains = oauth2.allowedEmailDomains;
         email.addresses = mkIf (oauth2.allowedEmails != [ ]) (concatStringsSep "\n" oauth2.allowedEmails);
         scope = mkIf (oauth2.provider == "github") (mkDefault "user:email");
@@ -605,6 +730,14 @@ in
           domain = cfg.domain;
           virtualHosts.${cfg.domain} = { };
         };
+      };
+
+      # Upstream sends people to `https://<domain>/oauth2/start`, which a
+      # browser behind a tunnel (or on an IP address) cannot reach. A relative
+      # redirect keeps whatever address they used, port included.
+      services.nginx.virtualHosts.${cfg.domain}.locations."@redirectToAuth2ProxyLogin" = {
+        return = mkForce "307 /oauth2/start?rd=$request_uri";
+        extraConfig = "absolute_redirect off;";
       };
 
       systemd.services.ml-workspace-oauth2-proxy-env = {
@@ -623,8 +756,25 @@ in
       };
     })
 
-    (mkIf cfg.docker.enable {
+    (mkIf oauth2.enable {
+      systemd = onSecretChange "oauth2-proxy" "Restart oauth2-proxy with its rotated secrets" [
+        oauth2.clientSecretFile
+        oauth2.cookieSecretFile
+      ] "systemctl try-restart oauth2-proxy.service";
+    })
+
+    (mkIf (cfg.containers == "podman") {
+      virtualisation.podman = {
+        enable = true;
+        dockerCompat = true;
+      };
+    })
+
+    (mkIf (cfg.containers == "docker") {
       virtualisation.docker.enable = true;
+      warnings = [
+        "${opt}.containers is \"docker\": ${cfg.user} is in the docker group, which is root on this host (it can read every secret the machine holds). \"podman\" runs containers rootless."
+      ];
     })
 
     (mkIf cfg.gpu.enable {
@@ -634,7 +784,8 @@ in
       hardware.nvidia.open = mkDefault false;
       hardware.nvidia.nvidiaPersistenced = mkDefault true;
       hardware.graphics.enable = true;
-      hardware.nvidia-container-toolkit.enable = mkIf cfg.docker.enable true;
+      # CDI specs for Podman and Docker alike.
+      hardware.nvidia-container-toolkit.enable = mkIf (cfg.containers != "none") true;
 
       nixpkgs.config.allowUnfreePredicate =
         pkg:

@@ -91,29 +91,52 @@ let
 
   wrap = name: elemType: check: mkType name check { inherit elemType; };
 
-  intBetween = lo: hi: mkType "intBetween" (v: isInt v && v >= lo && v <= hi) { };
+  # How definitions of one priority merge (eval-nixos.nix): "equal" (the
+  # default: different values conflict), "list" (concatenated), "separated"
+  # (joined with `separator`), "attrs" (shallow update), "unit" (systemd unit
+  # options: lists concatenated, single values equal).
+  merging = kind: type: type // { merge = kind; };
+  separated = separator: type: type // { merge = "separated"; inherit separator; };
+
+  intBetween =
+    lo: hi:
+    mkType "intBetween" (v: isInt v && v >= lo && v <= hi) {
+      inherit lo hi;
+      description = "integer between ${toString lo} and ${toString hi} (both inclusive)";
+    };
 
   submoduleWith =
-    { modules, ... }:
-    mkType "submodule" (v: isAttrs v || isFunction v) { modules = toList modules; };
+    {
+      modules,
+      freeformType ? null,
+      ...
+    }:
+    mkType "submodule" (v: isAttrs v || isFunction v) {
+      modules = toList modules;
+      inherit freeformType;
+    };
 
   types = rec {
     str = mkType "str" isString { };
     nonEmptyStr = mkType "nonEmptyStr" (v: isString v && v != "") { };
     singleLineStr = mkType "singleLineStr" (v: isString v && match "[^\n]*" v != null) { };
-    lines = mkType "lines" isString { };
-    commas = mkType "commas" isString { };
+    lines = separated "\n" (mkType "lines" isString { });
+    commas = separated "," (mkType "commas" isString { });
     envVar = mkType "envVar" isString { };
-    separatedString = _sep: mkType "separatedString" isString { };
+    separatedString = sep: separated sep (mkType "separatedString" isString { });
     strMatching =
-      regex: mkType "strMatching" (v: isString v && match regex v != null) { inherit regex; };
+      regex:
+      mkType "strMatching" (v: isString v && match regex v != null) {
+        inherit regex;
+        description = "string matching the pattern ${regex}";
+      };
     passwdEntry = t: t;
     bool = mkType "bool" isBool { };
     int = mkType "int" isInt { };
     ints = {
       between = intBetween;
       unsigned = mkType "unsignedInt" (v: isInt v && v >= 0) { };
-      positive = mkType "positiveInt" (v: isInt v && v > 0) { };
+      positive = mkType "positiveInt" (v: isInt v && v > 0) { description = "positive integer, meaning >0"; };
       u8 = intBetween 0 255;
       u16 = intBetween 0 65535;
       u32 = intBetween 0 4294967295;
@@ -125,9 +148,16 @@ let
     float = mkType "float" isFloat { };
     number = mkType "number" isNumber { };
     numbers = {
-      between = lo: hi: mkType "numberBetween" (v: isNumber v && v >= lo && v <= hi) { };
+      between =
+        lo: hi:
+        mkType "numberBetween" (v: isNumber v && v >= lo && v <= hi) {
+          inherit lo hi;
+          description = "integer or floating point number between ${builtins.toJSON lo} and ${builtins.toJSON hi} (both inclusive)";
+        };
       nonnegative = mkType "numberNonnegative" (v: isNumber v && v >= 0) { };
-      positive = mkType "numberPositive" (v: isNumber v && v > 0) { };
+      positive = mkType "numberPositive" (v: isNumber v && v > 0) {
+        description = "positive integer or floating point number, meaning >0";
+      };
     };
     path = mkType "path" (v: isStringLike v && hasPrefix "/" (toString v)) { };
     pathInStore = path;
@@ -135,12 +165,21 @@ let
     raw = mkType "raw" (_: true) { };
     anything = mkType "anything" (_: true) { };
     unspecified = mkType "unspecified" (_: true) { };
-    attrs = mkType "attrs" isAttrs { };
-    enum = values: mkType "enum" (v: elem v values) { inherit values; };
+    attrs = merging "attrs" (mkType "attrs" isAttrs { });
+    enum =
+      values:
+      mkType "enum" (v: elem v values) {
+        inherit values;
+        description = "one of ${concatStringsSep ", " (map builtins.toJSON values)}";
+      };
 
-    nullOr = elemType: wrap "nullOr" elemType (v: v == null || elemType.check v);
-    listOf = elemType: wrap "listOf" elemType (v: isList v && all elemType.check v);
-    nonEmptyListOf = elemType: wrap "listOf" elemType (v: isList v && v != [ ] && all elemType.check v);
+    nullOr =
+      elemType:
+      wrap "nullOr" elemType (v: v == null || elemType.check v)
+      // builtins.intersectAttrs { merge = null; separator = null; } elemType;
+    listOf = elemType: merging "list" (wrap "listOf" elemType (v: isList v && all elemType.check v));
+    nonEmptyListOf =
+      elemType: merging "list" (wrap "listOf" elemType (v: isList v && v != [ ] && all elemType.check v));
     attrsOf = elemType: wrap "attrsOf" elemType (v: isAttrs v && all elemType.check (attrValues v));
     lazyAttrsOf = attrsOf;
     uniq = elemType: wrap "uniq" elemType elemType.check;
@@ -163,6 +202,18 @@ let
     inherit submoduleWith;
     deferredModule = mkType "deferredModule" (_: true) { };
   };
+
+  # A type of one's own; `merge` is one of the kinds above (not a function,
+  # as in nixpkgs).
+  mkOptionType =
+    {
+      name,
+      check ? (_: true),
+      merge ? "equal",
+      description ? name,
+      ...
+    }:
+    mkType name check { inherit merge description; };
 
   # Options ----------------------------------------------------------------
 
@@ -237,6 +288,7 @@ in
 {
   inherit
     types
+    mkOptionType
     mkOption
     mkEnableOption
     mkPackageOption

@@ -1,3 +1,23 @@
+/** First and count of the local ports tunnels are given, below the usual ephemeral ranges. */
+const TUNNEL_PORT_BASE = 20000;
+const TUNNEL_PORT_COUNT = 10000;
+
+/**
+ * The local port a private workspace's tunnel listens on: derived from the workspace name
+ * (FNV-1a), so it stays the same from one apply to the next, and two workspaces opened side by
+ * side on one laptop do not fight over one port.
+ *
+ * @internal
+ */
+export function tunnelLocalPort(workspaceName: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(workspaceName, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return TUNNEL_PORT_BASE + (hash % TUNNEL_PORT_COUNT);
+}
+
 /** How people reach a workspace. */
 export enum AccessMode {
   /** HTTPS from given CIDR ranges through a static public IP. */

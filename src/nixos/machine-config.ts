@@ -19,6 +19,8 @@ export interface MachineSecret {
 export interface MachineSpec {
   readonly hostName: string;
   readonly domain: string;
+  /** The address people open when it is not `https://<domain>/`. */
+  readonly url?: string;
   readonly user: string;
   readonly gpu: boolean;
   /** Block device of the persistent home disk, e.g. `/dev/disk/by-id/google-home`. */
@@ -67,6 +69,7 @@ export function machineDocument(spec: MachineSpec): Record<string, any> {
   const workspace: Record<string, any> = {
     enable: true,
     domain: spec.domain,
+    ...(spec.url !== undefined ? { url: spec.url } : {}),
     user: spec.user,
     gpu: { enable: spec.gpu },
     home: { device: spec.homeDevice },

@@ -20,6 +20,9 @@ import { NixpkgsPin } from '../core/versions';
 import { WorkspaceSpec } from './workspace-spec';
 import { validateGcpTarget, validateWorkspace } from './validate';
 
+/** `maxRuntimeHours` of a workspace with a GPU unless given. */
+const DEFAULT_GPU_MAX_RUNTIME_HOURS = 24;
+
 /** Properties of a {@link GpuWorkspace}. */
 export interface GpuWorkspaceProps {
   /**
@@ -136,9 +139,11 @@ export interface GpuWorkspaceProps {
    */
   readonly idleCpuLoadPerCore?: number;
   /**
-   * Stop the machine this many hours after boot, busy or not (1–8760): a safety net for
-   * forgotten jobs.
-   * @default - no limit
+   * Stop the machine this many hours after boot, busy or not (1–8760, or 0 for no limit): a
+   * safety net for forgotten or hung jobs, and for a GPU whose driver stopped answering (its
+   * utilisation then counts as busy only for `idleStopMinutes`). Set it higher, or to 0, for
+   * training runs that take longer.
+   * @default - 24 on workspaces with a GPU, no limit without one
    */
   readonly maxRuntimeHours?: number;
   /**
@@ -345,7 +350,12 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
           idleMinutes: props.idleStopMinutes ?? 60,
           gpuUtilizationPercent: props.idleGpuUtilizationPercent ?? 5,
           cpuLoadPerCore: props.idleCpuLoadPerCore ?? 0.3,
-          maxRuntimeHours: props.maxRuntimeHours,
+          // 0: no limit; GPU workspaces have one unless asked (the most expensive machine
+          // to leave running with a hung job).
+          maxRuntimeHours:
+            props.maxRuntimeHours === 0
+              ? undefined
+              : props.maxRuntimeHours ?? (props.gpu ? DEFAULT_GPU_MAX_RUNTIME_HOURS : undefined),
         },
     user: 'workspace',
   };

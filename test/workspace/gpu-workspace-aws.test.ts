@@ -285,6 +285,8 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
               certificateFile: '/run/ml-workspace/secrets/tls-cert',
               keyFile: '/run/ml-workspace/secrets/tls-key',
             },
+            // The tunnel's own local port (stable per workspace name), where people open the IDE.
+            url: 'https://localhost:27479/',
           },
           idleStop: { enable: true, cloud: 'aws', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3 },
           secrets: {
@@ -303,13 +305,13 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
 
   test('outputs: localhost URL through a Session Manager port forward', () => {
     expect(s.json.output).toEqual({
-      alice_url: { value: 'https://localhost:8443/', description: 'IDE URL of workspace alice' },
+      alice_url: { value: 'https://localhost:27479/', description: 'IDE URL of workspace alice' },
       alice_ip_address: { value: `\${${INSTANCE}.private_ip}`, description: 'Workspace IP address' },
       alice_instance_name: { value: `\${${INSTANCE}.id}`, description: 'Workspace VM name' },
       alice_sign_in: {
         value:
-          `aws ssm start-session --region eu-west-1 --target \${${INSTANCE}.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=443,localPortNumber=8443` +
-          ` & open https://localhost:8443/?tkn=$(aws secretsmanager get-secret-value --region eu-west-1 --secret-id \${${TOKEN_SECRET}.arn} --query SecretString --output text)`,
+          `aws ssm start-session --region eu-west-1 --target \${${INSTANCE}.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=443,localPortNumber=27479` +
+          ` & open https://localhost:27479/?tkn=$(aws secretsmanager get-secret-value --region eu-west-1 --secret-id \${${TOKEN_SECRET}.arn} --query SecretString --output text)`,
         description: 'How to get into the IDE',
       },
     });
@@ -537,7 +539,7 @@ describe('GpuWorkspace on AWS, options', () => {
       owner: 'oauth2-proxy',
       group: 'oauth2-proxy',
     });
-    expect(s.json.output.alice_sign_in.value).toMatch(/& open https:\/\/localhost:8443\/ and sign in with github$/);
+    expect(s.json.output.alice_sign_in.value).toMatch(/& open https:\/\/localhost:27479\/ and sign in with github$/);
   });
 
   test('idle stop off, or with a runtime limit; the instance role never gets ec2 permissions either way', () => {

@@ -457,6 +457,8 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
               certificateFile: '/run/ml-workspace/secrets/tls-cert',
               keyFile: '/run/ml-workspace/secrets/tls-key',
             },
+            // The tunnel's own local port (stable per workspace name), where people open the IDE.
+            url: 'https://localhost:27479/',
             // The VM's admin account, declared in NixOS so it survives the bootstrap's rebuilds.
             admin: { user: 'azureuser', authorizedKeys: ['${tls_private_key.alice_AdminSshKey_08CC6B71.public_key_openssh}'] },
           },
@@ -478,11 +480,11 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
 
   test('outputs: the URL through the Bastion tunnel, the private IP, the VM name, and the tunnel + token command', () => {
     expect(s.json.output).toEqual({
-      alice_url: { value: 'https://localhost:8443/', description: 'IDE URL of workspace alice' },
+      alice_url: { value: 'https://localhost:27479/', description: 'IDE URL of workspace alice' },
       alice_ip_address: { value: PRIVATE_IP, description: 'Workspace IP address' },
       alice_instance_name: { value: 'alice', description: 'Workspace VM name' },
       alice_sign_in: {
-        value: `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 8443 & open https://localhost:8443/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)`,
+        value: `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 27479 & open https://localhost:27479/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)`,
         description: 'How to get into the IDE',
       },
     });
@@ -665,7 +667,7 @@ describe('GpuWorkspace on Azure with a record in an Azure DNS zone', () => {
     const s = azureWorkspace({ dns: WorkspaceDns.zone({ zoneName: 'corp.example.com', recordName: 'alice.corp.example.com' }) });
     expect(s.one('azurerm_dns_a_record').records).toEqual([PRIVATE_IP]);
     expect(s.one('tls_self_signed_cert').dns_names).toEqual(['alice.corp.example.com', INTERNAL_HOST, 'localhost']);
-    expect(s.json.output.alice_url.value).toBe('https://localhost:8443/');
+    expect(s.json.output.alice_url.value).toBe('https://localhost:27479/');
   });
 
   test('a record name known only at apply time is made relative in Terraform', () => {
@@ -784,7 +786,7 @@ describe('GpuWorkspace on Azure: authentication and TLS', () => {
     });
     expect(s.one('azurerm_linux_virtual_machine').depends_on).toContain('azurerm_role_assignment.alice_ClientSecretReader_41322719');
     expect(s.json.output.alice_sign_in.value).toBe(
-      `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 8443 & open https://localhost:8443/ and sign in with github`,
+      `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 27479 & open https://localhost:27479/ and sign in with github`,
     );
   });
 

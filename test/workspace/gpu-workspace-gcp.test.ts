@@ -190,6 +190,8 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
               certificateFile: '/run/ml-workspace/secrets/tls-cert',
               keyFile: '/run/ml-workspace/secrets/tls-key',
             },
+            // The tunnel's own local port (stable per workspace name), where people open the IDE.
+            url: 'https://localhost:27479/',
           },
           idleStop: { enable: true, cloud: 'gcp', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3 },
           secrets: {
@@ -208,7 +210,7 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
 
   test('outputs: URL through the tunnel, internal IP, instance name, and the tunnel + token command', () => {
     expect(s.json.output).toEqual({
-      alice_url: { value: 'https://localhost:8443/', description: 'IDE URL of workspace alice' },
+      alice_url: { value: 'https://localhost:27479/', description: 'IDE URL of workspace alice' },
       alice_ip_address: {
         value: '${google_compute_instance.alice_D7A8A555.network_interface[0].network_ip}',
         description: 'Workspace IP address',
@@ -216,7 +218,7 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
       alice_instance_name: { value: 'alice', description: 'Workspace VM name' },
       alice_sign_in: {
         value:
-          'gcloud compute start-iap-tunnel alice 443 --local-host-port=localhost:8443 --zone=europe-west4-a --project=ml-prod-123 & open https://localhost:8443/?tkn=$(gcloud secrets versions access latest --secret=alice-connection-token --project=ml-prod-123)',
+          'gcloud compute start-iap-tunnel alice 443 --local-host-port=localhost:27479 --zone=europe-west4-a --project=ml-prod-123 & open https://localhost:27479/?tkn=$(gcloud secrets versions access latest --secret=alice-connection-token --project=ml-prod-123)',
         description: 'How to get into the IDE',
       },
     });
@@ -430,7 +432,8 @@ describe('GpuWorkspace on GCP options', () => {
     expect(s.one('tls_locally_signed_cert')).toMatchObject({
       ca_private_key_pem: '${var.ca_key}',
       validity_period_hours: 720,
-      early_renewal_hours: 720,
+      // A third of its life: a 720-hour window on a 720-hour certificate replaced it on every apply.
+      early_renewal_hours: 240,
     });
     expect(s.of('tls_self_signed_cert')).toEqual({});
   });
@@ -464,7 +467,7 @@ describe('GpuWorkspace on GCP options', () => {
     expect(grants).toContain('github-oauth-client-secret');
     const secretIds = Object.values<any>(s.of('google_secret_manager_secret')).map((x) => x.secret_id);
     expect(secretIds).toEqual(['alice-oauth2-cookie-secret', 'alice-tls-cert', 'alice-tls-key']);
-    expect(s.json.output.alice_sign_in.value).toContain('open https://localhost:8443/ and sign in with github');
+    expect(s.json.output.alice_sign_in.value).toContain('open https://localhost:27479/ and sign in with github');
   });
 
   test('SSO defaults its allow-list to the owner, and takes OIDC issuer and domains', () => {

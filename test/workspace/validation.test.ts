@@ -87,12 +87,23 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
     [
       'negative CPU load threshold',
       () => buildError({ idleCpuLoadPerCore: -1 }),
-      "GpuWorkspace 'alice': idleCpuLoadPerCore -1 must be a number from 0 to 64 (load average per core), e.g. 0.3",
+      "GpuWorkspace 'alice': idleCpuLoadPerCore -1 must be a number from 0.01 to 64 (load average per core), e.g. 0.3",
     ],
     [
-      'maximum runtime of zero hours',
-      () => buildError({ maxRuntimeHours: 0 }),
-      "GpuWorkspace 'alice': maxRuntimeHours 0 must be a whole number from 1 to 8760",
+      // NixOS' cpuLoadPerCore has the same bound; 0 once passed synthesis and failed every rebuild.
+      'a CPU load threshold of zero',
+      () => buildError({ idleCpuLoadPerCore: 0 }),
+      "GpuWorkspace 'alice': idleCpuLoadPerCore 0 must be a number from 0.01 to 64 (load average per core), e.g. 0.3",
+    ],
+    [
+      'a negative maximum runtime',
+      () => buildError({ maxRuntimeHours: -1 }),
+      "GpuWorkspace 'alice': maxRuntimeHours -1 must be a whole number from 1 to 8760, or 0, which sets no limit",
+    ],
+    [
+      'idle stop after more than a day',
+      () => buildError({ idleStopMinutes: 1441 }),
+      "GpuWorkspace 'alice': idleStopMinutes 1441 must be a whole number from 5 to 1440, or 0, which switches idle stop off",
     ],
     [
       'home disk too small',

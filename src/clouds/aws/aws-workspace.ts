@@ -40,7 +40,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AccessMode } from '../../core/access';
+import { AccessMode, tunnelLocalPort } from '../../core/access';
 import { AuthMode } from '../../core/auth';
 import { AwsTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
@@ -398,6 +398,10 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     machineSecrets[SecretName.OAUTH2_CLIENT_SECRET] = { source: clientSecret.arn, owner: 'oauth2-proxy' };
   }
 
+  // Public workspaces are reached at their name (Route 53 or the EIP's public DNS name), private
+  // ones through their own local Session Manager port.
+  const tunnelPort = tunnelLocalPort(name);
+  const url = isPublic ? `https://${domain}/` : `https://localhost:${tunnelPort}/`;
   const dnsNames = domain === 'localhost' ? ['localhost'] : [domain, 'localhost'];
   const cert = makeCertificate(scope, spec.tls, domain, dnsNames);
   if (cert) {
@@ -442,6 +446,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const doc = workspaceMachineDocument(spec, {
     cloud: 'aws',
     domain,
+    url,
     gpu,
     // Nitro instances expose EBS volumes as NVMe devices whose serial is the volume id.
     homeDevice: `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${Fn.replace(homeVolume.id, '-', '')}`,
@@ -583,8 +588,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     })
     : undefined;
 
-  const url = isPublic ? `https://${domain}/` : 'https://localhost:8443/';
-  const tunnel = `aws ssm start-session --region ${region} --target ${instance.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=443,localPortNumber=8443`;
+  const tunnel = `aws ssm start-session --region ${region} --target ${instance.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=443,localPortNumber=${tunnelPort}`;
   const signInStep = tokenSecret
     ? `open ${url}?tkn=$(aws secretsmanager get-secret-value --region ${region} --secret-id ${tokenSecret.arn} --query SecretString --output text)`
     : `open ${url} and sign in with ${spec.auth.sso!.provider}`;

@@ -75,3 +75,29 @@ export function awsSizes(gpu: Gpu): WorkspaceSize[] {
 export function awsFamily(gpu: Gpu): string | undefined {
   return GPU_ROWS[gpu.name]?.family;
 }
+
+/** EC2 families with NVIDIA GPUs (x86_64; g4ad has AMD GPUs, g5g Arm CPUs). */
+const NVIDIA_FAMILIES = ['g4dn', 'g5', 'g6', 'g6e', 'g6f', 'gr6', 'gr6f', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en'];
+
+/** The families that carry a catalog GPU, where the catalog family has siblings. */
+const GPU_FAMILIES: Record<string, string[]> = {
+  [Gpu.NVIDIA_L4.name]: ['g6', 'g6f', 'gr6', 'gr6f'],
+};
+
+/**
+ * Why `instanceType` cannot carry `gpu`, or undefined when it can (or may: the family of a GPU
+ * outside the catalog is only checked for having NVIDIA GPUs at all).
+ *
+ * @internal
+ */
+export function awsInstanceTypeGpuProblem(instanceType: string, gpu: Gpu): string | undefined {
+  const family = instanceType.split('.')[0];
+  if (gpu.inCatalog && GPU_ROWS[gpu.name]) {
+    const families = GPU_FAMILIES[gpu.name] ?? [GPU_ROWS[gpu.name].family];
+    if (families.includes(family)) return undefined;
+    const example = Object.values(GPU_ROWS[gpu.name].sizes)[0]![0];
+    return `has no ${gpu.toString()}: AWS has it in the ${families.join(', ')} families; use one of those, e.g. '${example}', or leave out gpu for a workspace without one`;
+  }
+  if (NVIDIA_FAMILIES.includes(family)) return undefined;
+  return `has no NVIDIA GPU; AWS has them in the ${NVIDIA_FAMILIES.join(', ')} families; use one of those, or leave out gpu for a workspace without one`;
+}

@@ -5,7 +5,7 @@ import { invalid, isKnown } from '../../core/validation';
 import { estimatedDocumentBytes } from '../../nixos/machine-config';
 import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
-import { awsFamily, awsGpus, awsInstance, awsSizes } from './instance-types';
+import { awsFamily, awsGpus, awsInstance, awsInstanceTypeGpuProblem, awsSizes } from './instance-types';
 
 const KIND = 'GpuWorkspace';
 
@@ -64,6 +64,12 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
   }
 
   const gpu = spec.gpu;
+  // A GPU stack on a machine without the GPU would never see it (and the idle check would
+  // find nvidia-smi failing).
+  if (gpu && known(target.instanceType)) {
+    const problem = awsInstanceTypeGpuProblem(target.instanceType, gpu);
+    if (problem) throw fail('target.instanceType', target.instanceType, problem);
+  }
   if (gpu && !gpu.inCatalog) {
     if (!target.instanceType) {
       throw fail('gpu', gpu.name, 'is not in the catalog; set target.instanceType to an instance type that carries it, or use a catalog GPU such as Gpu.NVIDIA_L4');

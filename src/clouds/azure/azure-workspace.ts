@@ -31,7 +31,7 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, Fn, ITerraformDependable, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AccessMode } from '../../core/access';
+import { AccessMode, tunnelLocalPort } from '../../core/access';
 import { Gpu } from '../../core/gpu';
 import { AuthMode } from '../../core/auth';
 import { AzureTargetOptions } from '../../core/cloud-target';
@@ -470,8 +470,15 @@ export function buildAzureWorkspace(
     };
   }
 
+  // --- the address people open ------------------------------------------------------------------
+  // Through the Bastion tunnel, on the workspace's own local port; otherwise the DNS name, or
+  // the IP when there is none (the internal name resolves only inside the virtual network).
+  const byAddress = !useBastion && spec.dns.mode === DnsMode.NONE;
+  const tunnelPort = tunnelLocalPort(name);
+  const url = useBastion ? `https://localhost:${tunnelPort}/` : `https://${byAddress ? ipAddress : domain}/`;
+
   const dnsNames = [domain, ...(domain === internalHost ? [] : [internalHost]), 'localhost'];
-  const cert = makeCertificate(scope, spec.tls, domain, dnsNames);
+  const cert = makeCertificate(scope, spec.tls, domain, dnsNames, byAddress ? [ipAddress] : []);
   if (cert) {
     // The secrets expire with the certificate; Terraform renews both 30 days before that.
     const expirationDate = cert.validityEndTime;
@@ -492,6 +499,7 @@ export function buildAzureWorkspace(
   const doc = workspaceMachineDocument(spec, {
     cloud: 'azure',
     domain,
+    url,
     gpu: spec.gpu !== undefined,
     homeDevice: AZURE_HOME_DEVICE,
     secrets: machineSecrets,
@@ -675,14 +683,11 @@ export function buildAzureWorkspace(
   }
 
   // --- how people get in -----------------------------------------------------------------------------
-  // Through the Bastion tunnel; otherwise the DNS name, or the IP when there is none (the
-  // internal name resolves only inside the virtual network).
-  const url = useBastion ? 'https://localhost:8443/' : `https://${spec.dns.mode === DnsMode.NONE ? ipAddress : domain}/`;
   const signInStep =
     spec.auth.mode === AuthMode.CONNECTION_TOKEN
       ? `open ${url}?tkn=$(az keyvault secret show --vault-name ${keyVault.name} --name ${SecretName.CONNECTION_TOKEN} --query value -o tsv)`
       : `open ${url} and sign in with ${spec.auth.sso!.provider}`;
-  const tunnel = `az network bastion tunnel --name ${name}-bastion --resource-group ${resourceGroupName} --target-resource-id ${virtualMachine.id} --resource-port 443 --port 8443`;
+  const tunnel = `az network bastion tunnel --name ${name}-bastion --resource-group ${resourceGroupName} --target-resource-id ${virtualMachine.id} --resource-port 443 --port ${tunnelPort}`;
   const signIn = useBastion ? `${tunnel} & ${signInStep}` : signInStep;
 
   return {

@@ -9,7 +9,7 @@ import { invalid, isKnown } from '../../core/validation';
 import { cidrProblem } from '../../workspace/validate';
 import { ipv4Subnet } from '../common/network';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
-import { azureGpuFamily, azureGpus, azureNearestGpus, azureOffersGpu, azureSizesFor, azureVmSize } from './vm-sizes';
+import { azureGpuFamily, azureGpus, azureNearestGpus, azureOffersGpu, azureSizesFor, azureVmSize, azureVmSizeGpuProblem } from './vm-sizes';
 
 const KIND = 'GpuWorkspace';
 
@@ -227,6 +227,10 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
 
   // GPU and size
   const gpu = spec.gpu;
+  if (gpu && target.vmSize !== undefined && isKnown(target.vmSize)) {
+    const problem = azureVmSizeGpuProblem(target.vmSize, gpu);
+    if (problem) throw fail('target.vmSize', target.vmSize, problem);
+  }
   if (!gpu || target.vmSize) return;
   if (!gpu.inCatalog) {
     throw fail('gpu', gpu.name, 'is not in the catalog; set target.vmSize to a VM size that has it, or use a catalog GPU such as Gpu.NVIDIA_A10');

@@ -109,3 +109,28 @@ export function azureSizesFor(gpu: Gpu): Array<{ size: WorkspaceSize } & AzureVm
     .filter((s) => row.sizes[s] !== undefined)
     .map((s) => ({ size: s, vmSize: row.sizes[s]![0], gpuCount: row.sizes[s]![1] }));
 }
+
+/** The part of a VM size name that says which GPU it has. */
+const GPU_SIZE_MARKERS: Record<string, string> = {
+  [Gpu.NVIDIA_T4.name]: '_T4_',
+  [Gpu.NVIDIA_A10.name]: '_A10_',
+  [Gpu.NVIDIA_A100_80GB.name]: '_A100_',
+  [Gpu.NVIDIA_H100_80GB.name]: '_H100_',
+};
+
+/**
+ * Why `vmSize` cannot carry `gpu`, or undefined when it can (or may: for a GPU outside the
+ * catalog only the N-series is checked).
+ *
+ * @internal
+ */
+export function azureVmSizeGpuProblem(vmSize: string, gpu: Gpu): string | undefined {
+  const marker = GPU_SIZE_MARKERS[gpu.name];
+  if (marker) {
+    if (vmSize.includes(marker)) return undefined;
+    const example = azureSizesFor(gpu)[0].vmSize;
+    return `has no ${gpu.toString()}: Azure has it in the ${GPU_ROWS[gpu.name].family} sizes; use one of those, e.g. '${example}', or leave out gpu for a workspace without one`;
+  }
+  if (/^Standard_N/.test(vmSize)) return undefined;
+  return "has no GPU: Azure's GPU sizes are the N-series (Standard_NC..., Standard_ND..., Standard_NV...); use one of those, or leave out gpu for a workspace without one";
+}

@@ -7,6 +7,8 @@ export interface CloudMachineSettings {
   readonly cloud: 'gcp' | 'aws' | 'azure';
   /** The DNS name the certificate is for. */
   readonly domain: string;
+  /** The address people open (a tunnel's localhost, an IP address, or the domain). */
+  readonly url: string;
   /** Whether the machine has GPUs (and so the NVIDIA stack). */
   readonly gpu: boolean;
   /** The home disk's stable device path on that cloud. */
@@ -28,6 +30,8 @@ export function workspaceMachineDocument(spec: WorkspaceSpec, cloud: CloudMachin
   return machineDocument({
     hostName: spec.name,
     domain: cloud.domain,
+    // Only when it differs from the domain's: the document stays as small as it can.
+    url: cloud.url === `https://${cloud.domain}/` ? undefined : cloud.url,
     user: spec.user,
     gpu: cloud.gpu,
     homeDevice: cloud.homeDevice,

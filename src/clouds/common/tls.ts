@@ -15,8 +15,19 @@ export interface MadeCertificate {
 }
 
 const USAGES = ['digital_signature', 'key_encipherment', 'server_auth'];
-/** Renew when less than 30 days are left. */
+/** Renew when less than 30 days are left... */
 const EARLY_RENEWAL_HOURS = 720;
+
+/**
+ * ...or, for a shorter certificate, when a third of its life is left: a renewal window as long
+ * as the certificate itself would replace it on every apply. The machine reads the renewed
+ * certificate within `mlWorkspace.secrets.refreshInterval` and reloads nginx.
+ *
+ * @internal
+ */
+export function earlyRenewalHours(validityHours: number): number {
+  return Math.min(EARLY_RENEWAL_HOURS, Math.floor(validityHours / 3));
+}
 
 /**
  * Makes the workspace's certificate for `SELF_SIGNED` or `PRIVATE_CA`: an ECDSA P-256 key and
@@ -29,6 +40,8 @@ export function makeCertificate(
   tls: { mode: TlsMode; validityHours: number; caCertificatePem?: string; caPrivateKeyPem?: string },
   commonName: string,
   dnsNames: string[],
+  /** Addresses the certificate names too, when the IDE's URL is by IP address. */
+  ipAddresses: string[] = [],
 ): MadeCertificate | undefined {
   if (tls.mode === TlsMode.LETS_ENCRYPT) return undefined;
   ensureTlsProvider(scope);
@@ -39,8 +52,9 @@ export function makeCertificate(
       privateKeyPem: key.privateKeyPem,
       subject: [subject],
       dnsNames,
+      ...(ipAddresses.length ? { ipAddresses } : {}),
       validityPeriodHours: tls.validityHours,
-      earlyRenewalHours: EARLY_RENEWAL_HOURS,
+      earlyRenewalHours: earlyRenewalHours(tls.validityHours),
       allowedUses: USAGES,
     });
     return { key, certPem: cert.certPem, validityEndTime: cert.validityEndTime };
@@ -49,13 +63,14 @@ export function makeCertificate(
     privateKeyPem: key.privateKeyPem,
     subject: [subject],
     dnsNames,
+    ...(ipAddresses.length ? { ipAddresses } : {}),
   });
   const cert = new LocallySignedCert(scope, 'TlsCert', {
     certRequestPem: csr.certRequestPem,
     caCertPem: tls.caCertificatePem!,
     caPrivateKeyPem: tls.caPrivateKeyPem!,
     validityPeriodHours: tls.validityHours,
-    earlyRenewalHours: EARLY_RENEWAL_HOURS,
+    earlyRenewalHours: earlyRenewalHours(tls.validityHours),
     allowedUses: USAGES,
   });
   return { key, certPem: cert.certPem, validityEndTime: cert.validityEndTime };

@@ -24,7 +24,7 @@ import { Id } from '@cdktf/provider-random/lib/id';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AccessMode } from '../../core/access';
+import { AccessMode, tunnelLocalPort } from '../../core/access';
 import { AuthMode } from '../../core/auth';
 import { GcpTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
@@ -310,8 +310,15 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     machineSecrets[SecretName.OAUTH2_CLIENT_SECRET] = { source: secretRef(sso.clientSecretName), owner: 'oauth2-proxy' };
   }
 
+  // --- the address people open ------------------------------------------------------------------
+  // A public workspace without a DNS name is reached by its address (the internal host name
+  // resolves only inside the VPC); a private one through its own local tunnel port.
+  const byAddress = isPublic && domain === internalHost;
+  const tunnelPort = tunnelLocalPort(name);
+  const url = !isPublic ? `https://localhost:${tunnelPort}/` : `https://${byAddress ? address!.address : domain}/`;
+
   const dnsNames = [domain, ...(domain === internalHost ? [] : [internalHost]), 'localhost'];
-  const cert = makeCertificate(scope, spec.tls, domain, dnsNames);
+  const cert = makeCertificate(scope, spec.tls, domain, dnsNames, byAddress ? [address!.address] : []);
   if (cert) {
     addSecret('TlsCert', SecretName.TLS_CERT, 'nginx', cert.certPem);
     addSecret('TlsKey', SecretName.TLS_KEY, 'nginx', cert.key.privateKeyPem);
@@ -320,6 +327,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const doc = workspaceMachineDocument(spec, {
     cloud: 'gcp',
     domain,
+    url,
     gpu: acceleratorCount > 0,
     homeDevice: `/dev/disk/by-id/google-${HOME_DEVICE}`,
     secrets: machineSecrets,
@@ -440,11 +448,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
       dependsOn: [api('dns.googleapis.com')],
     })
     : undefined;
-  // A public workspace without a DNS name is reached by its address: the internal host name
-  // resolves only inside the VPC.
-  const publicHost = domain === internalHost ? ipAddress : domain;
-  const url = isPublic ? `https://${publicHost}/` : 'https://localhost:8443/';
-  const tunnel = `gcloud compute start-iap-tunnel ${name} 443 --local-host-port=localhost:8443 --zone=${zone} --project=${project}`;
+  const tunnel = `gcloud compute start-iap-tunnel ${name} 443 --local-host-port=localhost:${tunnelPort} --zone=${zone} --project=${project}`;
   const signInStep =
     spec.auth.mode === AuthMode.CONNECTION_TOKEN
       ? `open ${url}?tkn=$(gcloud secrets versions access latest --secret=${name}-${SecretName.CONNECTION_TOKEN} --project=${project})`

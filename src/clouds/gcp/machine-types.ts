@@ -99,3 +99,32 @@ export function gcpSmallestOnDemandSize(gpu: Gpu): WorkspaceSize | undefined {
   if (!row) return undefined;
   return (Object.keys(row.sizes) as WorkspaceSize[]).find((s) => !row.sizes[s][2]);
 }
+
+/** Machine families that take or carry NVIDIA GPUs. */
+const GPU_MACHINE_FAMILIES = ['n1', 'g2', 'g4', 'a2', 'a3', 'a4'];
+
+/** The machine-type prefixes that carry a catalog GPU. */
+const GPU_MACHINE_PREFIXES: Record<string, string[]> = {
+  [Gpu.NVIDIA_T4.name]: ['n1-'],
+  [Gpu.NVIDIA_L4.name]: ['g2-'],
+  [Gpu.NVIDIA_A100_40GB.name]: ['a2-highgpu-', 'a2-megagpu-'],
+  [Gpu.NVIDIA_A100_80GB.name]: ['a2-ultragpu-'],
+  [Gpu.NVIDIA_H100_80GB.name]: ['a3-highgpu-', 'a3-megagpu-', 'a3-edgegpu-'],
+};
+
+/**
+ * Why `machineType` cannot take `gpu`, or undefined when it can (or may: for a GPU outside the
+ * catalog only the family is checked).
+ *
+ * @internal
+ */
+export function gcpMachineTypeGpuProblem(machineType: string, gpu: Gpu): string | undefined {
+  const prefixes = GPU_MACHINE_PREFIXES[gpu.name];
+  if (prefixes) {
+    if (prefixes.some((p) => machineType.startsWith(p))) return undefined;
+    const example = GPU_ROWS[gpu.name].sizes[WorkspaceSize.SMALL][0];
+    return `cannot have ${gpu.toString()}: GCP offers it on ${prefixes.map((p) => `${p}*`).join(', ')} machine types; use one of those, e.g. '${example}', or leave out gpu for a workspace without one`;
+  }
+  if (GPU_MACHINE_FAMILIES.includes(machineType.split('-')[0])) return undefined;
+  return `cannot have a GPU: GCP attaches or builds in GPUs only on the ${GPU_MACHINE_FAMILIES.join(', ')} families; use one of those, or leave out gpu for a workspace without one`;
+}
