@@ -35,6 +35,7 @@
             nixpkgs.hostPlatform = system;
             mlWorkspace.bootstrap.enable = true;
             mlWorkspace.bootstrap.cloud = "gcp";
+            mlWorkspace.bootstrap.trustedNixpkgsRevisions = [ nixpkgs.rev ];
             # UEFI, so the image runs as a Shielded VM (vTPM, integrity monitoring); Secure
             # Boot stays off on the instance: the boot loader and NVIDIA driver are unsigned.
             virtualisation.googleComputeImage.efi = true;
@@ -53,6 +54,7 @@
             nixpkgs.hostPlatform = system;
             mlWorkspace.bootstrap.enable = true;
             mlWorkspace.bootstrap.cloud = "aws";
+            mlWorkspace.bootstrap.trustedNixpkgsRevisions = [ nixpkgs.rev ];
             system.stateVersion = "25.11";
           }
         ];
@@ -65,6 +67,7 @@
             nixpkgs.hostPlatform = system;
             mlWorkspace.bootstrap.enable = true;
             mlWorkspace.bootstrap.cloud = "azure";
+            mlWorkspace.bootstrap.trustedNixpkgsRevisions = [ nixpkgs.rev ];
             # Generation 2 (UEFI): every size the library picks runs it, and the A100
             # and H100 sizes run nothing else. Register the image with V2.
             image.modules.azure.virtualisation.azureImage.vmGeneration = "v2";
@@ -101,6 +104,7 @@
                   inherit cloud;
                   machineJson = ./tests/documents + "/${cloud}.json";
                   nixosModulesPath = nixpkgs + "/nixos/modules";
+                  trustedNixpkgsRevisions = [ nixpkgs.rev ];
                 }
                 ++ [ { nixpkgs.hostPlatform = system; } ];
             };

@@ -32,7 +32,6 @@ let
         enable = value;
         domain = value;
         url = value;
-        user = value;
         gpu.enable = value;
         home.device = value;
         ide.connectionTokenFile = value;

@@ -14,6 +14,8 @@
   nixosModulesPath,
   metadataKey ? "ml-workspace-config",
   stateVersion ? "25.11",
+  # The nixpkgs commits a document may pin (mlWorkspace.bootstrap.trustedNixpkgsRevisions).
+  trustedNixpkgsRevisions ? [ ],
 }:
 
 let
@@ -35,7 +37,7 @@ in
     {
       mlWorkspace.bootstrap = {
         enable = true;
-        inherit cloud metadataKey;
+        inherit cloud metadataKey trustedNixpkgsRevisions;
       };
       system.stateVersion = lib.mkDefault stateVersion;
     }

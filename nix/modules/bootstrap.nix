@@ -90,6 +90,9 @@ let
   # The same module list the offline and flake checks evaluate
   # (nix/lib/machine-modules.nix): the cloud's image profile, this module (so
   # later boots bootstrap again) and the document's configuration.
+  # The trusted revisions as a Nix list (they match [0-9a-f]{40}).
+  trustedList = "[ ${lib.concatMapStringsSep " " (rev: ''"${rev}"'') cfg.trustedNixpkgsRevisions} ]";
+
   configurationNix = pkgs.writeText "ml-workspace-configuration.nix" ''
     # Written by ml-workspace-bootstrap.service from ${documentPath}.
     # Local changes are overwritten whenever the machine document changes.
@@ -101,6 +104,7 @@ let
         nixosModulesPath = modulesPath;
         metadataKey = "${cfg.metadataKey}";
         stateVersion = "${config.system.stateVersion}";
+        trustedNixpkgsRevisions = ${trustedList};
       };
     }
   '';
@@ -231,12 +235,14 @@ let
 
     chmod 0600 "$tmp"
 
-    # Only the settings the constructs render; anything else (a stop command,
-    # a package, an `_type` override) is refused before it can become root's
-    # configuration. The running system stays as it is.
+    # Only the settings the constructs render, and a nixpkgs revision this
+    # image trusts; anything else (a stop command, a package, an `_type`
+    # override, another nixpkgs) is refused before it can become root's
+    # configuration (nix/lib/check-document.nix). The running system stays
+    # as it is.
     if ! refusal=$(nix-instantiate --eval --strict 2>&1 \
         --argstr machineJson "$tmp" \
-        --expr '{ machineJson }: builtins.seq (import ${src}/lib/machine-configuration.nix { machineJson = /. + machineJson; cloud = "${cfg.cloud}"; }) true'); then
+        --expr '{ machineJson }: import ${src}/lib/check-document.nix { machineJson = /. + machineJson; cloud = "${cfg.cloud}"; trustedNixpkgsRevisions = ${trustedList}; }'); then
       echo "$refusal" >&2
       echo "not applying the machine document" >&2
       exit 1
@@ -287,6 +293,20 @@ in
         Cloud the image runs on. Selects where the machine document is read
         from (GCP instance attribute, AWS or Azure user data) and which
         nixpkgs image profile the generated configuration imports.
+      '';
+    };
+
+    trustedNixpkgsRevisions = mkOption {
+      type = types.listOf (types.strMatching "[0-9a-f]{40}");
+      default = [ ];
+      example = [ "8fd9daa3db09ced9700431c5b7ad0e8ba199b575" ];
+      description = ''
+        The nixpkgs commits a machine document may pin. Whoever can write the
+        VM's metadata writes its document, and the pinned nixpkgs is what the
+        rebuild runs as root, so a document naming any other revision is
+        refused. The images of this repository's flake trust the nixpkgs they
+        were built from; to roll machines to a newer nixpkgs, build an image
+        that lists it too. Empty: every document is refused.
       '';
     };
 

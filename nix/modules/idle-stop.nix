@@ -139,8 +139,11 @@ let
       read -r uptime_seconds _ </proc/uptime
       uptime_seconds=''${uptime_seconds%%.*}
 
-      # Why the machine is busy right now, and everything that was measured.
+      # Why the machine is busy right now; what keeps it up without counting
+      # as use (a GPU whose state is unknown: the idle window keeps running);
+      # and everything that was measured.
       busy=()
+      held=()
       measured=()
 
       # join ITEM...: the items separated by "; ".
@@ -206,10 +209,10 @@ let
           gpu_unknown_seconds=$((now - gpu_unknown_since))
           measured+=("GPU utilisation: nvidia-smi failing for $((gpu_unknown_seconds / 60)) min")
           if [ "$gpu_unknown_seconds" -lt "$idle_limit" ]; then
-            echo "<4>nvidia-smi failed; counting the GPUs as busy for at most ${opt}.idleMinutes (${toString cfg.idleMinutes}) after the first failure" >&2
-            busy+=("GPU state unknown")
+            echo "<4>nvidia-smi failed; keeping the machine up for at most ${opt}.idleMinutes (${toString cfg.idleMinutes}) after the first failure" >&2
+            held+=("GPU state unknown")
           else
-            echo "<4>nvidia-smi has failed for $((gpu_unknown_seconds / 60)) minutes; the GPUs no longer count as busy" >&2
+            echo "<4>nvidia-smi has failed for $((gpu_unknown_seconds / 60)) minutes; the GPUs no longer keep the machine up" >&2
           fi
         fi
       ''}
@@ -241,13 +244,15 @@ let
       reason=
       if [ "$runtime_limit" -gt 0 ] && [ "$uptime_seconds" -ge "$runtime_limit" ]; then
         reason="up for $((uptime_seconds / 60)) minutes, at least ${opt}.maxRuntimeHours (${toString cfg.maxRuntimeHours} h)"
-      elif [ "$idle_seconds" -ge "$idle_limit" ]; then
+      elif [ "$idle_seconds" -ge "$idle_limit" ] && [ "''${#held[@]}" -eq 0 ]; then
         reason="idle for $((idle_seconds / 60)) minutes, at least ${opt}.idleMinutes (${toString cfg.idleMinutes})"
       fi
 
       if [ -z "$reason" ]; then
         if [ "''${#busy[@]}" -gt 0 ]; then
           echo "<7>busy ($(join "''${busy[@]}")): $summary"
+        elif [ "''${#held[@]}" -gt 0 ]; then
+          echo "<7>kept up ($(join "''${held[@]}")): $summary"
         else
           echo "<7>idle: $summary"
         fi

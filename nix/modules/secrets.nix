@@ -79,14 +79,16 @@ let
       };
 
       owner = mkOption {
-        type = types.str;
+        # A user or group name; it also reaches /etc/group.
+        type = types.strMatching "[a-z_][a-z0-9_-]*";
         default = "root";
         example = "workspace";
         description = "User that owns the secret file.";
       };
 
       group = mkOption {
-        type = types.str;
+        # A user or group name; it also reaches /etc/group.
+        type = types.strMatching "[a-z_][a-z0-9_-]*";
         default = "root";
         example = "nginx";
         description = "Group of the secret file.";
@@ -221,6 +223,8 @@ let
     partial=
     trap 'if [ -n "$partial" ]; then rm -f -- "$partial"; fi' EXIT
 
+    changed=()
+
     # install_secret NAME SOURCE OWNER GROUP MODE
     install_secret() {
       local name=$1 source=$2 owner=$3 group=$4 mode=$5
@@ -244,6 +248,7 @@ let
       fi
       mv -f -- "$partial" "$dir/$name"
       partial=
+      changed+=("$dir/$name")
       echo "wrote $dir/$name"
     }
 
@@ -259,8 +264,15 @@ let
       ) cfg.secrets
     )}
 
+    # The files replaced in this run, in one step, for the consumers' path
+    # units (see workspace.nix): one event per run, however many changed.
+    if [ "''${#changed[@]}" -gt 0 ]; then
+      printf '%s\n' "''${changed[@]}" >"$dir/.changed.tmp"
+      mv -f -- "$dir/.changed.tmp" "$dir/.changed"
+    fi
+
     # Remove files of secrets that are no longer configured.
-    declare -A wanted=(${concatStringsSep " " (map (n: "[${escapeShellArg n}]=1") (attrNames cfg.secrets))})
+    declare -A wanted=([.changed]=1 ${concatStringsSep " " (map (n: "[${escapeShellArg n}]=1") (attrNames cfg.secrets))})
     shopt -s nullglob dotglob
     for path in "$dir"/*; do
       name=$(basename -- "$path")
@@ -396,8 +408,8 @@ in
     (mkIf (cfg.refreshInterval != null) {
       systemd.services.ml-workspace-secrets-refresh = fetchUnit // {
         description = "Read the ML workspace secrets again from the ${cfg.provider} secret store";
+        # Not Requisite: a refresh also recovers a boot whose fetch failed.
         after = [ "ml-workspace-secrets.service" ];
-        requisite = [ "ml-workspace-secrets.service" ];
       };
       systemd.timers.ml-workspace-secrets-refresh = {
         description = "Read the ML workspace secrets again every ${cfg.refreshInterval}";

@@ -56,10 +56,11 @@ let
   url = if cfg.url != null then cfg.url else "https://${cfg.domain}/";
 
   # The instance metadata services (GCP, AWS and Azure share the IPv4 one;
-  # AWS also answers on IPv6).
+  # AWS and GCP also answer on IPv6).
   metadataAddresses = [
     "169.254.169.254"
     "fd00:ec2::254"
+    "fd20:ce::254"
   ];
 
   # Mozilla "intermediate" TLS 1.2 cipher list (TLS 1.3 suites are not
@@ -89,6 +90,14 @@ let
   oauth2EnvDir = "/run/ml-workspace-oauth2-proxy";
   oauth2EnvFile = "${oauth2EnvDir}/environment";
 
+  # The shapes TypeScript validates too (src/core/sso-strings.ts, src/core/email.ts).
+  clientIdPattern = "[A-Za-z0-9][A-Za-z0-9._~-]{0,254}";
+  issuerPattern = "https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&()*+,;=:@/-]*)?";
+  domainPattern = "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}";
+  emailPattern = "[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+";
+
+  plainPath = "(/[A-Za-z0-9._-]+)+";
+
   isAbsolute = path: path != null && hasPrefix "/" path;
   inStore = path: path != null && hasPrefix "${builtins.storeDir}/" path;
 
@@ -97,8 +106,10 @@ let
     name: path:
     [
       {
-        assertion = isAbsolute path;
-        message = "${opt}.${name} must be an absolute path to a file that exists at runtime (e.g. under /run/ml-workspace/secrets), got ${builtins.toJSON path}.";
+        # It is written into nginx's configuration and unit files: a plain
+        # path, nothing that could end a directive.
+        assertion = isAbsolute path && builtins.match plainPath path != null;
+        message = "${opt}.${name} must be an absolute path (letters, digits and . _ - /) to a file that exists at runtime (e.g. under /run/ml-workspace/secrets), got ${builtins.toJSON path}.";
       }
       {
         assertion = !(inStore path);
@@ -106,25 +117,31 @@ let
       }
     ];
 
-  # mlWorkspace.secrets reads the secrets again on a timer and replaces only
-  # files whose value changed; a path unit per consumer then hands the new
-  # value to the service that reads it: nginx reloads (no connection drops)
-  # a renewed certificate, oauth2-proxy and the IDE restart on a rotated
-  # secret or token (the IDE's open terminals end; the old token stops
-  # working).
+  # mlWorkspace.secrets reads the secrets again on a timer, replaces only
+  # files whose value changed, and then writes the list of those files to
+  # `<directory>/.changed` in one step (../modules/secrets.nix). A path unit
+  # per consumer watches that one file (a single event per refresh, so
+  # nothing is missed while a reload runs) and hands the new value to the
+  # service that reads it: nginx reloads (no connection drops) a renewed
+  # certificate; oauth2-proxy and the IDE restart on a rotated secret or token
+  # (the IDE's open terminals and containers end; the old token stops working).
   onSecretChange = name: description: files: command: {
     paths."ml-workspace-${name}-changed" = {
-      description = "Watch ${concatStringsSep ", " files}";
+      description = "Watch for new values of ${concatStringsSep ", " files}";
       wantedBy = [ "multi-user.target" ];
       pathConfig = {
-        PathChanged = files;
+        PathChanged = [ "${dirOf (builtins.head files)}/.changed" ];
         Unit = "ml-workspace-${name}-changed.service";
       };
     };
     services."ml-workspace-${name}-changed" = {
       inherit description;
       serviceConfig.Type = "oneshot";
-      script = command;
+      script = ''
+        if grep -qxF ${concatStringsSep " " (map (f: "-e ${lib.escapeShellArg f}") files)} ${lib.escapeShellArg "${dirOf (builtins.head files)}/.changed"}; then
+          ${command}
+        fi
+      '';
     };
   };
 
@@ -474,8 +491,8 @@ in
           message = "${opt}.ide.connectionTokenFile must be set when ${opt}.oauth2Proxy.enable is false; without a token or a proxy the IDE would be open to anyone who can reach it.";
         }
         {
-          assertion = acme.enable -> acme.email != null && acme.email != "";
-          message = "${opt}.tls.acme.email must be set when ${opt}.tls.acme.enable is true (Let's Encrypt needs a contact address).";
+          assertion = acme.enable -> acme.email != null && builtins.match emailPattern acme.email != null;
+          message = "${opt}.tls.acme.email must be an email address when ${opt}.tls.acme.enable is true (Let's Encrypt needs a contact address), got ${builtins.toJSON acme.email}.";
         }
         {
           assertion = !acme.enable -> cfg.tls.certificateFile != null && cfg.tls.keyFile != null;
@@ -487,7 +504,12 @@ in
       )
       ++ optionals (!acme.enable && cfg.tls.keyFile != null) (
         secretPathAssertions "tls.keyFile" cfg.tls.keyFile
-      );
+      )
+      # Not a secret (it may be in the store), but nginx's configuration holds it.
+      ++ optional (!acme.enable && cfg.tls.certificateFile != null) {
+        assertion = builtins.match plainPath cfg.tls.certificateFile != null;
+        message = "${opt}.tls.certificateFile must be an absolute path (letters, digits and . _ - /), got ${builtins.toJSON cfg.tls.certificateFile}.";
+      };
 
       users.mutableUsers = mkDefault false;
       users.groups.${cfg.user} = { };
@@ -549,6 +571,10 @@ in
         };
       };
 
+      # Nor through the Nix daemon: a fixed-output build the workspace user
+      # asks for runs there, with network access.
+      systemd.services.nix-daemon.serviceConfig.IPAddressDeny = mkIf (!cfg.ide.allowInstanceMetadata) metadataAddresses;
+
       services.nginx = {
         enable = true;
         recommendedTlsSettings = mkDefault true;
@@ -558,25 +584,33 @@ in
         sslProtocols = mkDefault "TLSv1.2 TLSv1.3";
         sslCiphers = mkDefault intermediateCiphers;
 
+        # The connection token arrives once as `?tkn=...` (and can linger in
+        # a Referer): the IDE's access log records the path without the query
+        # string, and no Referer.
         appendHttpConfig = ''
+          log_format ml_workspace '$remote_addr - $remote_user [$time_local] "$request_method $uri $server_protocol" $status $body_bytes_sent "$http_user_agent"';
           map $host ${hstsVariable} {
             default "";
-            ${builtins.toJSON cfg.domain} "max-age=63072000; includeSubDomains";
+            ${builtins.toJSON (lib.toLower cfg.domain)} "max-age=63072000; includeSubDomains";
           }
         '';
 
         # The one virtual host, and the default server: a tunnel sends the
         # name `localhost`, a URL by IP address sends none, and both must reach
-        # the IDE. (A catch-all that refuses the TLS handshake would refuse
+        # the IDE (an unknown name or none goes to the default server). (A catch-all that refuses the TLS handshake would refuse
         # exactly those.) Every request still needs the token or the sign-in.
+        # (No serverAliases: being the default server is enough, and ACME
+        # would ask Let's Encrypt for a certificate naming them.)
         virtualHosts.${cfg.domain} = {
           default = true;
-          serverAliases = [ "localhost" ];
           forceSSL = true;
           enableACME = acme.enable;
           sslCertificate = mkIf (!acme.enable) cfg.tls.certificateFile;
           sslCertificateKey = mkIf (!acme.enable) cfg.tls.keyFile;
-          extraConfig = hsts;
+          extraConfig = ''
+            ${hsts}
+            access_log /var/log/nginx/access.log ml_workspace;
+          '';
           locations."/" = {
             proxyPass = ideUpstream;
             proxyWebsockets = true;
@@ -672,6 +706,13 @@ in
     })
 
     (mkIf (cfg.home.device != null) {
+      assertions = [
+        {
+          # It ends up in /etc/fstab and a mount unit's name.
+          assertion = builtins.match "/dev/[A-Za-z0-9._/:+-]+" cfg.home.device != null;
+          message = "${opt}.home.device must be a device path under /dev (e.g. \"/dev/disk/by-id/google-home\"), got ${builtins.toJSON cfg.home.device}.";
+        }
+      ];
       fileSystems."/home" = {
         device = cfg.home.device;
         fsType = cfg.home.fsType;
@@ -690,13 +731,23 @@ in
 
     (mkIf oauth2.enable {
       assertions = [
+        # nixpkgs renders these into ExecStart as --key='value', unescaped:
+        # a quote or a newline would add arguments or break the unit.
         {
-          assertion = oauth2.clientId != "";
-          message = "${opt}.oauth2Proxy.clientId must be set when ${opt}.oauth2Proxy.enable is true.";
+          assertion = builtins.match clientIdPattern oauth2.clientId != null;
+          message = "${opt}.oauth2Proxy.clientId must be the OAuth client id (letters, digits and . _ ~ -), got ${builtins.toJSON oauth2.clientId}.";
         }
         {
-          assertion = oauth2.provider == "oidc" -> oauth2.oidcIssuerUrl != null && hasPrefix "https://" oauth2.oidcIssuerUrl;
-          message = "${opt}.oauth2Proxy.oidcIssuerUrl must be an https:// issuer URL when ${opt}.oauth2Proxy.provider is \"oidc\", got ${builtins.toJSON oauth2.oidcIssuerUrl}.";
+          assertion = oauth2.provider == "oidc" -> oauth2.oidcIssuerUrl != null && builtins.match issuerPattern oauth2.oidcIssuerUrl != null;
+          message = "${opt}.oauth2Proxy.oidcIssuerUrl must be an https:// issuer URL (a host name, an optional port and path; no quotes, spaces, credentials, query or fragment) when ${opt}.oauth2Proxy.provider is \"oidc\", got ${builtins.toJSON oauth2.oidcIssuerUrl}.";
+        }
+        {
+          assertion = builtins.all (d: builtins.match domainPattern d != null) oauth2.allowedEmailDomains;
+          message = "${opt}.oauth2Proxy.allowedEmailDomains must hold domain names (e.g. \"example.com\"), got ${builtins.toJSON oauth2.allowedEmailDomains}.";
+        }
+        {
+          assertion = builtins.all (e: builtins.match emailPattern e != null) oauth2.allowedEmails;
+          message = "${opt}.oauth2Proxy.allowedEmails must hold email addresses, one line each, got ${builtins.toJSON oauth2.allowedEmails}.";
         }
         {
           assertion = oauth2.allowedEmails != [ ] || oauth2.allowedEmailDomains != [ ];

@@ -340,7 +340,7 @@ let
         if node.freeformType == null then
           [ ]
         else
-          filter (n: !(node._tree ? ${n})) (namesIn ds);
+          filter (n: !(node._tree ? ${n}) && discharge (childDefinitions n ds) != [ ]) (namesIn ds);
     in
     if bad != [ ] then
       throw (notASet path (head bad))
@@ -410,11 +410,13 @@ let
         if bad != [ ] then
           throw (notOfType (head bad))
         else
+          # An attribute whose every definition is under a false mkIf is not
+          # there at all, as in NixOS.
           listToAttrs (
             map (n: {
               name = n;
               value = mergeType (path ++ [ n ]) type.elemType (childDefinitions n fresh);
-            }) (namesIn fresh)
+            }) (filter (n: discharge (childDefinitions n fresh) != [ ]) (namesIn fresh))
           )
       )
     else
@@ -522,7 +524,9 @@ let
 
   definedPathsIn =
     path: type: ds:
-    if isSubmodule type then
+    if discharge ds == [ ] then
+      [ ]
+    else if isSubmodule type then
       definedPaths path (submoduleParts path type { }).node ds
     else if type.name == "attrsOf" then
       concatMap (n: definedPathsIn (path ++ [ n ]) type.elemType (childDefinitions n ds)) (namesIn ds)

@@ -56,6 +56,9 @@ let
     if hasPrefix prefix s then substring (stringLength prefix) (stringLength s - stringLength prefix) s else s;
 
   mapAttrsToList = f: attrs: map (n: f n attrs.${n}) (attrNames attrs);
+
+  characters = s: genList (i: substring i 1 s) (stringLength s);
+  toLower = replaceStrings (characters "ABCDEFGHIJKLMNOPQRSTUVWXYZ") (characters "abcdefghijklmnopqrstuvwxyz");
   filterAttrs =
     pred: attrs:
     listToAttrs (
@@ -301,6 +304,7 @@ in
     toList
     hasPrefix
     hasSuffix
+    toLower
     removePrefix
     mapAttrsToList
     filterAttrs

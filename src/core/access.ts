@@ -30,9 +30,18 @@ export enum AccessMode {
 export interface PublicAccessOptions {
   /**
    * CIDR ranges allowed to reach HTTPS (443), e.g. an office range or a VPN egress range.
-   * `0.0.0.0/0` is accepted only when written here explicitly; it is never a default.
+   * IPv4 is written plainly (no leading zeros); IPv6 is canonicalised. Together they may cover
+   * at most as much as one IPv4 /8 or one IPv6 /32 unless `allowBroadRanges` says otherwise.
    */
   readonly allowedCidrs: string[];
+  /**
+   * Accept ranges that together cover more than an IPv4 /8 or an IPv6 /32, up to the whole
+   * internet (`0.0.0.0/0`). The IDE is a shell on the machine with the VM's disks and network
+   * behind it, so a scanner that reaches it meets only the sign-in (token or SSO). Prefer
+   * `WorkspaceAccess.private()`, or list the ranges people come from.
+   * @default false
+   */
+  readonly allowBroadRanges?: boolean;
 }
 
 /**
@@ -46,7 +55,7 @@ export class WorkspaceAccess {
    * (the CA validates from addresses nobody can list in advance).
    */
   public static public(options: PublicAccessOptions): WorkspaceAccess {
-    return new WorkspaceAccess(AccessMode.PUBLIC, [...options.allowedCidrs]);
+    return new WorkspaceAccess(AccessMode.PUBLIC, [...(options.allowedCidrs ?? [])], options.allowBroadRanges ?? false);
   }
 
   /**
@@ -54,7 +63,7 @@ export class WorkspaceAccess {
    * (`gcloud compute start-iap-tunnel ... 443`), and outbound traffic leaves through Cloud NAT.
    */
   public static private(): WorkspaceAccess {
-    return new WorkspaceAccess(AccessMode.PRIVATE, []);
+    return new WorkspaceAccess(AccessMode.PRIVATE, [], false);
   }
 
   private constructor(
@@ -62,5 +71,7 @@ export class WorkspaceAccess {
     public readonly mode: AccessMode,
     /** CIDR ranges allowed to reach HTTPS; empty in private mode. */
     public readonly allowedCidrs: string[],
+    /** Whether ranges broader than an IPv4 /8 or IPv6 /32 together were accepted on purpose. */
+    public readonly allowBroadRanges: boolean,
   ) {}
 }

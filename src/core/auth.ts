@@ -20,7 +20,10 @@ export enum AuthMode {
 export interface SsoOptions {
   /** The identity provider. */
   readonly provider: SsoProvider;
-  /** The OAuth client id registered with the provider. Not secret. */
+  /**
+   * The OAuth client id registered with the provider (letters, digits and `. _ ~ -`). Not
+   * secret.
+   */
   readonly clientId: string;
   /**
    * The id of an existing secret in the cloud's secret store (on GCP, a Secret Manager
@@ -39,15 +42,17 @@ export interface SsoOptions {
    */
   readonly allowedDomains?: string[];
   /**
-   * The issuer URL, required for `SsoProvider.OIDC`, e.g. `https://login.example.com/`.
+   * The issuer URL, required for `SsoProvider.OIDC` and refused for the others, e.g.
+   * `https://login.example.com/`: https, a host name, an optional port and path, and nothing
+   * that could end a quoted command-line argument.
    * @default - none (required for OIDC only)
    */
   readonly oidcIssuerUrl?: string;
 }
 
 /**
- * Authentication in front of the IDE. Either way the IDE listens on loopback only, behind
- * nginx with TLS.
+ * Authentication in front of the IDE. Either way the IDE listens only on a Unix socket that
+ * nginx (with TLS) and the workspace user can open.
  */
 export class WorkspaceAuth {
   /**

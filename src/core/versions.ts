@@ -30,7 +30,12 @@ export class NixpkgsPin {
     'sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=',
   );
 
-  /** Another revision, e.g. a newer commit of the release branch with security fixes. */
+  /**
+   * Another revision, e.g. a newer commit of the release branch with security fixes. The
+   * machine's image must trust it (`mlWorkspace.bootstrap.trustedNixpkgsRevisions`; the flake's
+   * images trust the revision they were built from): the pin decides what the rebuild runs as
+   * root, so a machine refuses a document pinning a revision its image does not list.
+   */
   public static of(options: NixpkgsPinOptions): NixpkgsPin {
     return new NixpkgsPin(options.owner ?? 'NixOS', options.repo ?? 'nixpkgs', options.rev, options.narHash);
   }

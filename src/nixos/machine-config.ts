@@ -21,7 +21,8 @@ export interface MachineSpec {
   readonly domain: string;
   /** The address people open when it is not `https://<domain>/`. */
   readonly url?: string;
-  readonly user: string;
+  /** The IDE's account: always `workspace`, the NixOS module's default, so never rendered. */
+  readonly user: 'workspace';
   readonly gpu: boolean;
   /** Block device of the persistent home disk, e.g. `/dev/disk/by-id/google-home`. */
   readonly homeDevice: string;
@@ -70,7 +71,8 @@ export function machineDocument(spec: MachineSpec): Record<string, any> {
     enable: true,
     domain: spec.domain,
     ...(spec.url !== undefined ? { url: spec.url } : {}),
-    user: spec.user,
+    // No `user`: the IDE's account is the module's default, `workspace` (spec.user, which owns
+    // the secret files), and a document may not name another (it could name a privileged one).
     gpu: { enable: spec.gpu },
     home: { device: spec.homeDevice },
     ide: has(SecretName.CONNECTION_TOKEN)

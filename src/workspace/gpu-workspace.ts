@@ -315,7 +315,7 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
     owner: props.owner,
     size: props.size ?? WorkspaceSize.SMALL,
     gpu: props.gpu,
-    access: { mode: access.mode, allowedCidrs: access.allowedCidrs },
+    access: { mode: access.mode, allowedCidrs: access.allowedCidrs, allowBroadRanges: access.allowBroadRanges },
     tls: {
       mode: tls.mode,
       email: tls.mode === TlsMode.LETS_ENCRYPT ? tls.email ?? props.owner : undefined,

@@ -1,4 +1,3 @@
-import * as ipaddr from 'ipaddr.js';
 import { Construct } from 'constructs';
 import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from '../clouds/gcp/machine-types';
 import { AccessMode } from '../core/access';
@@ -6,10 +5,12 @@ import { AuthMode, SsoProvider } from '../core/auth';
 import { Cloud, GcpTargetOptions } from '../core/cloud-target';
 import { DnsMode } from '../core/dns';
 import { DOMAIN, EMAIL } from '../core/email';
+import { OAUTH_CLIENT_ID, oidcIssuerProblem } from '../core/sso-strings';
 import { GCP_LABEL_KEY, GCP_LABEL_VALUE, GCP_MAX_LABELS, toLabelValue } from '../core/label-rules';
 import { LabelKey } from '../core/labels';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode } from '../core/tls';
+import { addressSpaceShare, BROAD_SHARE, parseCidr } from '../core/cidr';
 import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validation';
 import { boundProblem, IDLE_CPU_LOAD, IDLE_GPU_PERCENT, IDLE_MINUTES, MAX_RUNTIME_HOURS, NixOptionBound } from '../nixos/option-bounds';
 import { WorkspaceSpec } from './workspace-spec';
@@ -65,20 +66,9 @@ const MAX_NAME = 24;
  * @internal
  */
 export function cidrProblem(cidr: string): string | undefined {
-  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
-  try {
-    parsed = ipaddr.parseCIDR(cidr);
-  } catch {
-    return "is not a CIDR range; write it like '203.0.113.0/24' or '2001:db8::/48'";
-  }
-  const [addr, bits] = parsed;
-  const network =
-    addr.kind() === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()
-      : ipaddr.IPv6.networkAddressFromCIDR(cidr).toString();
-  if (network !== addr.toString()) {
-    return `has host bits set; use '${network}/${bits}'`;
-  }
+  const parsed = parseCidr(cidr);
+  if (parsed.problem) return parsed.problem;
+  if (parsed.canonical !== cidr && !cidr.includes(':')) return `is not written canonically; use '${parsed.canonical}'`;
   return undefined;
 }
 
@@ -127,11 +117,28 @@ export function validateWorkspace(
         "is empty; list the ranges allowed to reach HTTPS, e.g. ['203.0.113.0/24'], or use WorkspaceAccess.private()",
       );
     }
+    const canonical: string[] = [];
     for (const cidr of spec.access.allowedCidrs) {
-      if (!isKnown(cidr)) continue;
-      const problem = typeof cidr === 'string' ? cidrProblem(cidr) : 'is not a string';
-      if (problem) throw fail('access.allowedCidrs', cidr, problem);
+      if (!isKnown(cidr)) {
+        canonical.push(cidr);
+        continue;
+      }
+      const parsed = typeof cidr === 'string' ? parseCidr(cidr) : { problem: 'is not a string', canonical: undefined };
+      if (parsed.problem) throw fail('access.allowedCidrs', cidr, parsed.problem);
+      if (!canonical.includes(parsed.canonical!)) canonical.push(parsed.canonical!);
     }
+    for (const kind of ['ipv4', 'ipv6'] as const) {
+      const share = addressSpaceShare(canonical.filter(isKnown), kind);
+      if (share > BROAD_SHARE[kind] && !spec.access.allowBroadRanges) {
+        const percent = share >= 0.01 ? `${Math.round(share * 100)}%` : `${(share * 100).toPrecision(2)}%`;
+        throw fail(
+          'access.allowedCidrs',
+          canonical.filter((c) => (kind === 'ipv6') === c.includes(':')),
+          `together cover ${percent} of the ${kind === 'ipv4' ? 'IPv4' : 'IPv6'} internet, more than one ${kind === 'ipv4' ? '/8' : '/32'}, and the IDE is a shell on the machine; list the ranges people come from (an office or VPN), use WorkspaceAccess.private(), or set allowBroadRanges: true to accept the exposure`,
+        );
+      }
+    }
+    spec = { ...spec, access: { ...spec.access, allowedCidrs: canonical } };
   }
 
   // sizes
@@ -194,6 +201,13 @@ export function validateWorkspace(
     if (isKnown(sso.clientId) && (typeof sso.clientId !== 'string' || sso.clientId.trim() === '')) {
       throw fail('auth.clientId', sso.clientId, 'is empty; give the OAuth client id registered with the provider');
     }
+    if (isKnown(sso.clientId) && !OAUTH_CLIENT_ID.test(sso.clientId)) {
+      throw fail(
+        'auth.clientId',
+        sso.clientId,
+        "is not an OAuth client id: use the id the provider shows (letters, digits and . _ ~ -, e.g. '123-abc.apps.googleusercontent.com'); quotes, spaces and newlines would reach oauth2-proxy's command line",
+      );
+    }
     const secretRule = SECRET_NAME[spec.cloud];
     if (isKnown(sso.clientSecretName) && !secretRule.pattern.test(sso.clientSecretName ?? '')) {
       throw fail('auth.clientSecretName', sso.clientSecretName, secretRule.problem);
@@ -209,6 +223,13 @@ export function validateWorkspace(
     }
     if (sso.provider === SsoProvider.OIDC && !(sso.oidcIssuerUrl ?? '').startsWith('https://') && isKnown(sso.oidcIssuerUrl)) {
       throw fail('auth.oidcIssuerUrl', sso.oidcIssuerUrl, "is required for SsoProvider.OIDC and must be an https URL, e.g. 'https://login.example.com/'");
+    }
+    if (sso.oidcIssuerUrl !== undefined && isKnown(sso.oidcIssuerUrl)) {
+      if (sso.provider !== SsoProvider.OIDC) {
+        throw fail('auth.oidcIssuerUrl', sso.oidcIssuerUrl, `applies to SsoProvider.OIDC only; remove it for ${sso.provider}`);
+      }
+      const problem = typeof sso.oidcIssuerUrl === 'string' ? oidcIssuerProblem(sso.oidcIssuerUrl) : 'is not a string';
+      if (problem) throw fail('auth.oidcIssuerUrl', sso.oidcIssuerUrl, problem);
     }
   }
 

@@ -19,7 +19,7 @@ export interface WorkspaceSpec {
   readonly owner: string;
   readonly size: WorkspaceSize;
   readonly gpu?: Gpu;
-  readonly access: { readonly mode: AccessMode; readonly allowedCidrs: string[] };
+  readonly access: { readonly mode: AccessMode; readonly allowedCidrs: string[]; readonly allowBroadRanges: boolean };
   readonly tls: {
     readonly mode: TlsMode;
     readonly email?: string;
@@ -44,6 +44,6 @@ export interface WorkspaceSpec {
     readonly cpuLoadPerCore: number;
     readonly maxRuntimeHours?: number;
   };
-  /** The Unix user that runs the IDE and owns /home on the persistent disk. */
-  readonly user: string;
+  /** The Unix user that runs the IDE and owns /home on the persistent disk (the NixOS module's default). */
+  readonly user: 'workspace';
 }

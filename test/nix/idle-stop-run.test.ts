@@ -74,12 +74,15 @@ describe('the idle check of a GPU workspace (mlWorkspace.idleStop), run', () => 
     expect(run.log).toMatch(/<5>stopping the machine: idle for 61 minutes, at least mlWorkspace\.idleStop\.idleMinutes \(60\)/);
   });
 
-  test('nvidia-smi failing for the first time counts the GPUs as busy, and remembers since when', () => {
+  test('nvidia-smi failing for the first time keeps the machine up, without counting as use', () => {
     const run = check('fail', { 'last-busy': 7200 });
 
     expect(run.stopped).toBe(false);
-    expect(run.log).toMatch(/^<7>busy \(GPU state unknown\)/);
+    expect(run.log).toMatch(/^<7>kept up \(GPU state unknown\)/);
     expect(Number(run.state['gpu-unknown-since'])).toBeGreaterThan(Date.now() / 1000 - 60);
+    // The idle window keeps running: the machine stops idleMinutes after the failure began,
+    // not idleMinutes after that.
+    expect(Number(run.state['last-busy'])).toBeLessThan(Date.now() / 1000 - 7000);
   });
 
   // Before: GPU state unknown was busy for ever, so a broken driver (or a GPU-less machine with

@@ -90,15 +90,29 @@ describe('the IDE answers at every address the constructs print (TLS server name
     ['GCP private', 'gcp', {}, 'alice.europe-west4-a.c.ml-prod-123.internal'],
     ['AWS private with a zone', 'aws', { dns: ZONE_AWS }, 'alice.ml.example.com'],
     ['Azure public by IP', 'azure', { access: PUBLIC, dns: WorkspaceDns.none(), tls: WorkspaceTls.selfSigned() }, 'alice.a1b2'],
-  ])('%s: one virtual host, the default server, also named localhost; no catch-all refusing TLS', (_name, cloud, props, domain) => {
+  ])('%s: one virtual host, the default server (which answers localhost and no name); no catch-all refusing TLS', (_name, cloud, props, domain) => {
     const [hosts, http] = evaluateMachine(cloud, documentFor(cloud, props), ['services.nginx.virtualHosts', 'services.nginx.appendHttpConfig']).values;
 
     expect(Object.keys(hosts)).toEqual([domain]);
-    expect(hosts[domain]).toMatchObject({ default: true, serverAliases: ['localhost'], rejectSSL: false, forceSSL: true });
+    // No serverAliases: ACME would put them on the certificate order, and Let's Encrypt refuses
+    // `localhost`; the default server answers for it anyway.
+    expect(hosts[domain]).toMatchObject({ default: true, serverAliases: [], rejectSSL: false, forceSSL: true });
     expect(hosts[domain].locations['/']).toMatchObject({ proxyPass: 'http://unix:/run/ml-workspace-ide/ide.sock:', proxyWebsockets: true });
     // HSTS only for the domain: never for localhost, whose dev servers it would pin to HTTPS.
-    expect(http).toBe(`map $host $ml_workspace_hsts {\n  default "";\n  ${JSON.stringify(domain)} "max-age=63072000; includeSubDomains";\n}\n`);
-    expect(hosts[domain].extraConfig).toBe('add_header Strict-Transport-Security $ml_workspace_hsts always;');
+    expect(http).toContain(`map $host $ml_workspace_hsts {\n  default "";\n  ${JSON.stringify(domain)} "max-age=63072000; includeSubDomains";\n}\n`);
+    expect(hosts[domain].extraConfig).toBe(
+      'add_header Strict-Transport-Security $ml_workspace_hsts always;\naccess_log /var/log/nginx/access.log ml_workspace;\n',
+    );
+  });
+
+  test('the access log never records the connection token: no query string, no Referer', () => {
+    const [http] = evaluateMachine('gcp', documentFor('gcp'), ['services.nginx.appendHttpConfig']).values;
+    const format = /log_format ml_workspace '([^']*)';/.exec(http)?.[1];
+
+    expect(format).toBe('$remote_addr - $remote_user [$time_local] "$request_method $uri $server_protocol" $status $body_bytes_sent "$http_user_agent"');
+    for (const leaky of ['$request ', '$request_uri', '$args', '$query_string', '$arg_', '$http_referer']) {
+      expect(format).not.toContain(leaky);
+    }
   });
 
   test('single sign-on behind a tunnel: the callback is the tunnel URL, and the login redirect stays relative', () => {
@@ -132,8 +146,23 @@ describe('least privilege on the machine', () => {
   test('the IDE, its terminals and containers cannot reach the instance metadata service', () => {
     const [serviceConfig] = evaluateMachine('gcp', documentFor('gcp'), ['systemd.services.openvscode-server.serviceConfig']).values;
 
-    expect(serviceConfig.IPAddressDeny).toEqual(['169.254.169.254', 'fd00:ec2::254']);
+    expect(serviceConfig.IPAddressDeny).toEqual(['169.254.169.254', 'fd00:ec2::254', 'fd20:ce::254']);
     expect(serviceConfig.UMask).toBe('0007');
+  });
+
+  test('nor through the Nix daemon, where a fixed-output build the user asks for has the network', () => {
+    const [daemon] = evaluateMachine('gcp', documentFor('gcp'), ['systemd.services.nix-daemon.serviceConfig']).values;
+
+    expect(daemon.IPAddressDeny).toEqual(['169.254.169.254', 'fd00:ec2::254', 'fd20:ce::254']);
+  });
+
+  test('mlWorkspace.workspace.ide.allowInstanceMetadata opts back in', () => {
+    const [ide, daemon] = evaluateMachine('gcp', documentFor('gcp'), ['systemd.services.openvscode-server.serviceConfig', 'systemd.services.nix-daemon.serviceConfig'], [
+      { mlWorkspace: { workspace: { ide: { allowInstanceMetadata: true } } } },
+    ]).values;
+
+    expect(ide).not.toHaveProperty('IPAddressDeny');
+    expect(daemon).not.toHaveProperty('IPAddressDeny');
   });
 
   it.each<[string, Partial<GpuWorkspaceProps>, boolean]>([
@@ -155,12 +184,12 @@ describe('least privilege on the machine', () => {
     ]).values;
 
     expect(timer).toEqual({ OnActiveSec: '1h', OnUnitActiveSec: '1h', RandomizedDelaySec: '5min' });
-    expect(tlsPath).toEqual({
-      PathChanged: ['/run/ml-workspace/secrets/tls-cert', '/run/ml-workspace/secrets/tls-key'],
-      Unit: 'ml-workspace-tls-changed.service',
-    });
-    expect(tlsService).toBe('systemctl try-reload-or-restart nginx.service');
-    expect(tokenPath).toEqual({ PathChanged: ['/run/ml-workspace/secrets/connection-token'], Unit: 'ml-workspace-ide-token-changed.service' });
+    // One file per refresh lists what changed, so a reload running cannot miss the second file.
+    expect(tlsPath).toEqual({ PathChanged: ['/run/ml-workspace/secrets/.changed'], Unit: 'ml-workspace-tls-changed.service' });
+    expect(tlsService).toBe(
+      "if grep -qxF -e '/run/ml-workspace/secrets/tls-cert' -e '/run/ml-workspace/secrets/tls-key' '/run/ml-workspace/secrets/.changed'; then\n  systemctl try-reload-or-restart nginx.service\nfi\n",
+    );
+    expect(tokenPath).toEqual({ PathChanged: ['/run/ml-workspace/secrets/.changed'], Unit: 'ml-workspace-ide-token-changed.service' });
   });
 });
 
@@ -247,5 +276,45 @@ describe('the settings a machine document may hold (nix/lib/document-settings.ni
     const rendered = new Set(variants.flatMap((props) => leafPaths(documentFor(cloud, props).config)));
 
     expect([...rendered].sort()).toEqual([...allowed(cloud)].sort());
+  });
+});
+
+describe('strings the module writes into nginx, fstab, /etc/group or a command line are held to their shapes', () => {
+  const withWorkspace = (change: (w: any, doc: any) => void) => {
+    const doc = documentFor('gcp');
+    change(doc.config.mlWorkspace.workspace, doc);
+    return doc;
+  };
+
+  it.each<[string, any, RegExp]>([
+    [
+      'a certificate path that would end nginx\'s directive',
+      withWorkspace((w) => (w.tls.certificateFile = '/run/x; } server { listen 80; location / { proxy_pass http://169.254.169.254; } #')),
+      /^mlWorkspace\.workspace\.tls\.certificateFile must be an absolute path \(letters, digits and \. _ - \/\)/,
+    ],
+    [
+      'a token path with a space',
+      withWorkspace((w) => (w.ide.connectionTokenFile = '/run/ml-workspace/secrets/connection token')),
+      /^mlWorkspace\.workspace\.ide\.connectionTokenFile must be an absolute path/,
+    ],
+    [
+      'a home device that is not under /dev',
+      withWorkspace((w) => (w.home.device = '/dev/sdb /home ext4 defaults 0 0\n/dev/sdc')),
+      /^mlWorkspace\.workspace\.home\.device must be a device path under \/dev/,
+    ],
+    [
+      'a domain that would end the server name',
+      withWorkspace((w) => (w.domain = 'alice.example.com; return 200')),
+      /^mlWorkspace\.workspace\.domain must be the DNS name the workspace is served on/,
+    ],
+  ])('%s fails an assertion naming the option', (_name, doc, message) => {
+    expect(evaluateMachine('gcp', doc).failedAssertions).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  test('a secret owner with a newline is not of its type (it would reach /etc/group)', () => {
+    const doc = documentFor('gcp');
+    doc.config.mlWorkspace.secrets.secrets['tls-key'].owner = 'nginx\nroot:x:0:';
+
+    expect(machineEvaluationError('gcp', doc)).toMatch(/The option `mlWorkspace\.secrets\.secrets\.tls-key\.owner' is not of type `string matching the pattern \[a-z_\]\[a-z0-9_-\]\*'/);
   });
 });

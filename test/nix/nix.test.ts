@@ -652,3 +652,50 @@ describe('mlWorkspace.workspace.admin (nix/modules/workspace.nix)', () => {
     });
   });
 });
+
+/** The bootstrap's check before it applies a document (nix/lib/check-document.nix). */
+describe('nix/lib/check-document.nix', () => {
+  const CHECK_EXPR = `{ file, machineJson, trusted }:
+    import file { machineJson = /. + machineJson; cloud = "gcp"; trustedNixpkgsRevisions = builtins.fromJSON trusted; }`;
+  const document = (rev: string) =>
+    writeTempJson({
+      schemaVersion: 1,
+      nixpkgs: { owner: 'NixOS', repo: 'nixpkgs', rev, narHash: NIXPKGS_NAR_HASH },
+      config: { networking: { hostName: 'alice' } },
+    });
+  const check = (machineJson: string, trusted: string[]) => [
+    '--argstr', 'file', path.join(NIX_DIR, 'lib', 'check-document.nix'),
+    '--argstr', 'machineJson', machineJson,
+    '--argstr', 'trusted', JSON.stringify(trusted),
+  ];
+
+  test('accepts a document that pins a revision the image trusts', () => {
+    expect(nixEvalExpr<boolean>(CHECK_EXPR, check(document(NIXPKGS_REV), [NIXPKGS_REV]))).toBe(true);
+  });
+
+  // The pin decides what nixos-rebuild runs as root: a document writer must not choose a fork.
+  test('refuses any other revision, naming the trusted ones', () => {
+    const other = 'deadbeef'.repeat(5);
+    const machineJson = document(other);
+
+    expect(nixEvalError(CHECK_EXPR, check(machineJson, [NIXPKGS_REV]))).toContain(
+      `machine document ${machineJson}: refusing the document: nixpkgs revision "${other}" is not one this image trusts (${NIXPKGS_REV}).`,
+    );
+  });
+
+  test('refuses every document when the image trusts no revision', () => {
+    expect(nixEvalError(CHECK_EXPR, check(document(NIXPKGS_REV), []))).toContain('is not one this image trusts (none)');
+  });
+
+  test('refuses a trusted pin with settings a document may not hold', () => {
+    const machineJson = writeTempJson({
+      schemaVersion: 1,
+      nixpkgs: { owner: 'NixOS', repo: 'nixpkgs', rev: NIXPKGS_REV, narHash: NIXPKGS_NAR_HASH },
+      config: { mlWorkspace: { workspace: { user: 'disk' } } },
+    });
+
+    expect(nixEvalError(CHECK_EXPR, check(machineJson, [NIXPKGS_REV]))).toContain(
+      'config.mlWorkspace.workspace.user is not a setting a machine document may hold',
+    );
+  });
+});

@@ -276,7 +276,6 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
           workspace: {
             enable: true,
             domain: 'localhost',
-            user: 'workspace',
             gpu: { enable: false },
             home: { device: `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_\${replace(${HOME}.id, "-", "")}` },
             ide: { connectionTokenFile: '/run/ml-workspace/secrets/connection-token' },
@@ -311,7 +310,7 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
       alice_sign_in: {
         value:
           `aws ssm start-session --region eu-west-1 --target \${${INSTANCE}.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=443,localPortNumber=27479` +
-          ` & open https://localhost:27479/?tkn=$(aws secretsmanager get-secret-value --region eu-west-1 --secret-id \${${TOKEN_SECRET}.arn} --query SecretString --output text)`,
+          ` & "$(command -v xdg-open || echo open)" "https://localhost:27479/?tkn=$(aws secretsmanager get-secret-value --region eu-west-1 --secret-id \${${TOKEN_SECRET}.arn} --query SecretString --output text)"`,
         description: 'How to get into the IDE',
       },
     });
@@ -381,7 +380,7 @@ describe('GpuWorkspace on AWS, public with Let\'s Encrypt on a Route 53 name', (
     expect(s.json.output.alice_url.value).toBe('https://alice.ml.example.com/');
     expect(s.json.output.alice_ip_address.value).toBe('${aws_eip.alice_ElasticIp_1972CD29.public_ip}');
     expect(s.json.output.alice_sign_in.value).toBe(
-      `open https://alice.ml.example.com/?tkn=$(aws secretsmanager get-secret-value --region eu-west-1 --secret-id \${${TOKEN_SECRET}.arn} --query SecretString --output text)`,
+      `"$(command -v xdg-open || echo open)" "https://alice.ml.example.com/?tkn=$(aws secretsmanager get-secret-value --region eu-west-1 --secret-id \${${TOKEN_SECRET}.arn} --query SecretString --output text)"`,
     );
   });
 });
@@ -397,7 +396,7 @@ describe('GpuWorkspace on AWS, options', () => {
   });
 
   test('a range listed twice gets one rule (AWS refuses duplicates)', () => {
-    const s = awsWorkspace({ access: WorkspaceAccess.public({ allowedCidrs: ['0.0.0.0/0', '0.0.0.0/0'] }), tls: WorkspaceTls.selfSigned() });
+    const s = awsWorkspace({ access: WorkspaceAccess.public({ allowedCidrs: ['0.0.0.0/0', '0.0.0.0/0'], allowBroadRanges: true }), tls: WorkspaceTls.selfSigned() });
     expect(Object.values(s.of('aws_vpc_security_group_ingress_rule')).map((r: any) => r.cidr_ipv4)).toEqual(['0.0.0.0/0']);
   });
 
@@ -539,7 +538,7 @@ describe('GpuWorkspace on AWS, options', () => {
       owner: 'oauth2-proxy',
       group: 'oauth2-proxy',
     });
-    expect(s.json.output.alice_sign_in.value).toMatch(/& open https:\/\/localhost:27479\/ and sign in with github$/);
+    expect(s.json.output.alice_sign_in.value).toContain(`& "$(command -v xdg-open || echo open)" "https://localhost:27479/"  # then sign in with github`);
   });
 
   test('idle stop off, or with a runtime limit; the instance role never gets ec2 permissions either way', () => {

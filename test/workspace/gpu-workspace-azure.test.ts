@@ -448,7 +448,6 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
           workspace: {
             enable: true,
             domain: INTERNAL_HOST,
-            user: 'workspace',
             gpu: { enable: false },
             home: { device: '/dev/disk/azure/scsi1/lun0' },
             ide: { connectionTokenFile: '/run/ml-workspace/secrets/connection-token' },
@@ -484,7 +483,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
       alice_ip_address: { value: PRIVATE_IP, description: 'Workspace IP address' },
       alice_instance_name: { value: 'alice', description: 'Workspace VM name' },
       alice_sign_in: {
-        value: `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 27479 & open https://localhost:27479/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)`,
+        value: `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 27479 & "$(command -v xdg-open || echo open)" "https://localhost:27479/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)"`,
         description: 'How to get into the IDE',
       },
     });
@@ -609,7 +608,7 @@ describe("GpuWorkspace on Azure, public with Let's Encrypt on the domain label",
     expect(s.json.output.alice_url.value).toBe(`https://${domain}/`);
     expect(s.json.output.alice_ip_address.value).toBe(PUBLIC_IP);
     expect(s.json.output.alice_sign_in.value).toBe(
-      `open https://${domain}/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)`,
+      `"$(command -v xdg-open || echo open)" "https://${domain}/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)"`,
     );
     // The certificate's name is the label's FQDN (the suffix is known at apply time).
     expect(s.workspace.hostName).toMatch(/^alice-\$\{TfToken\[TOKEN\.\d+\]\}\.westeurope\.cloudapp\.azure\.com$/);
@@ -786,7 +785,7 @@ describe('GpuWorkspace on Azure: authentication and TLS', () => {
     });
     expect(s.one('azurerm_linux_virtual_machine').depends_on).toContain('azurerm_role_assignment.alice_ClientSecretReader_41322719');
     expect(s.json.output.alice_sign_in.value).toBe(
-      `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 27479 & open https://localhost:27479/ and sign in with github`,
+      `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 27479 & "$(command -v xdg-open || echo open)" "https://localhost:27479/"  # then sign in with github`,
     );
   });
 
@@ -910,7 +909,7 @@ describe('GpuWorkspace on Azure: placement options', () => {
     expect(s.one('azurerm_key_vault').network_acls.virtual_network_subnet_ids).toEqual([SUBNET_ID]);
     expect(s.json.output.alice_url.value).toBe(`https://${PRIVATE_IP}/`);
     expect(s.json.output.alice_sign_in.value).toBe(
-      `open https://${PRIVATE_IP}/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)`,
+      `"$(command -v xdg-open || echo open)" "https://${PRIVATE_IP}/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)"`,
     );
     expect(s.one('azurerm_linux_virtual_machine').depends_on).toEqual([
       'azurerm_key_vault_secret.alice_ConnectionTokenSecret_FB03C3B9',

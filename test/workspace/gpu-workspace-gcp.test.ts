@@ -181,7 +181,6 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
           workspace: {
             enable: true,
             domain: 'alice.europe-west4-a.c.ml-prod-123.internal',
-            user: 'workspace',
             gpu: { enable: false },
             home: { device: '/dev/disk/by-id/google-home' },
             ide: { connectionTokenFile: '/run/ml-workspace/secrets/connection-token' },
@@ -218,7 +217,7 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
       alice_instance_name: { value: 'alice', description: 'Workspace VM name' },
       alice_sign_in: {
         value:
-          'gcloud compute start-iap-tunnel alice 443 --local-host-port=localhost:27479 --zone=europe-west4-a --project=ml-prod-123 & open https://localhost:27479/?tkn=$(gcloud secrets versions access latest --secret=alice-connection-token --project=ml-prod-123)',
+          'gcloud compute start-iap-tunnel alice 443 --local-host-port=localhost:27479 --zone=europe-west4-a --project=ml-prod-123 & "$(command -v xdg-open || echo open)" "https://localhost:27479/?tkn=$(gcloud secrets versions access latest --secret=alice-connection-token --project=ml-prod-123)"',
         description: 'How to get into the IDE',
       },
     });
@@ -467,7 +466,7 @@ describe('GpuWorkspace on GCP options', () => {
     expect(grants).toContain('github-oauth-client-secret');
     const secretIds = Object.values<any>(s.of('google_secret_manager_secret')).map((x) => x.secret_id);
     expect(secretIds).toEqual(['alice-oauth2-cookie-secret', 'alice-tls-cert', 'alice-tls-key']);
-    expect(s.json.output.alice_sign_in.value).toContain('open https://localhost:27479/ and sign in with github');
+    expect(s.json.output.alice_sign_in.value).toContain('"$(command -v xdg-open || echo open)" "https://localhost:27479/"  # then sign in with github');
   });
 
   test('SSO defaults its allow-list to the owner, and takes OIDC issuer and domains', () => {

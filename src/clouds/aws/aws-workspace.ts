@@ -52,6 +52,7 @@ import { BuiltWorkspace } from '../common/built';
 import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { ipv4Subnet } from '../common/network';
+import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
 import { awsInstance } from './instance-types';
 import { AwsWorkspaceResources } from './resources';
@@ -590,8 +591,8 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
 
   const tunnel = `aws ssm start-session --region ${region} --target ${instance.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=443,localPortNumber=${tunnelPort}`;
   const signInStep = tokenSecret
-    ? `open ${url}?tkn=$(aws secretsmanager get-secret-value --region ${region} --secret-id ${tokenSecret.arn} --query SecretString --output text)`
-    : `open ${url} and sign in with ${spec.auth.sso!.provider}`;
+    ? openInBrowser(`${url}?tkn=$(aws secretsmanager get-secret-value --region ${region} --secret-id ${tokenSecret.arn} --query SecretString --output text)`)
+    : openForSignIn(url, spec.auth.sso!.provider);
   const signIn = isPublic ? signInStep : `${tunnel} & ${signInStep}`;
 
   return {

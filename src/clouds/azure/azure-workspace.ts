@@ -44,6 +44,7 @@ import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
 import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider, ensureTlsProvider } from '../common/providers';
+import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
 import { AzureWorkspaceResources } from './resources';
 import { azureSubnets, azureUsesBastion, DEFAULT_VNET_CIDR } from './validate';
@@ -685,8 +686,8 @@ export function buildAzureWorkspace(
   // --- how people get in -----------------------------------------------------------------------------
   const signInStep =
     spec.auth.mode === AuthMode.CONNECTION_TOKEN
-      ? `open ${url}?tkn=$(az keyvault secret show --vault-name ${keyVault.name} --name ${SecretName.CONNECTION_TOKEN} --query value -o tsv)`
-      : `open ${url} and sign in with ${spec.auth.sso!.provider}`;
+      ? openInBrowser(`${url}?tkn=$(az keyvault secret show --vault-name ${keyVault.name} --name ${SecretName.CONNECTION_TOKEN} --query value -o tsv)`)
+      : openForSignIn(url, spec.auth.sso!.provider);
   const tunnel = `az network bastion tunnel --name ${name}-bastion --resource-group ${resourceGroupName} --target-resource-id ${virtualMachine.id} --resource-port 443 --port ${tunnelPort}`;
   const signIn = useBastion ? `${tunnel} & ${signInStep}` : signInStep;
 

@@ -34,6 +34,7 @@ import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { recordIntent } from '../../policy/rule';
 import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
+import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
 import { BuiltWorkspace } from '../common/built';
 import { GcpWorkspaceResources } from './resources';
@@ -451,8 +452,8 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const tunnel = `gcloud compute start-iap-tunnel ${name} 443 --local-host-port=localhost:${tunnelPort} --zone=${zone} --project=${project}`;
   const signInStep =
     spec.auth.mode === AuthMode.CONNECTION_TOKEN
-      ? `open ${url}?tkn=$(gcloud secrets versions access latest --secret=${name}-${SecretName.CONNECTION_TOKEN} --project=${project})`
-      : `open ${url} and sign in with ${spec.auth.sso!.provider}`;
+      ? openInBrowser(`${url}?tkn=$(gcloud secrets versions access latest --secret=${name}-${SecretName.CONNECTION_TOKEN} --project=${project})`)
+      : openForSignIn(url, spec.auth.sso!.provider);
   const signIn = isPublic ? signInStep : `${tunnel} & ${signInStep}`;
 
   return {
