@@ -83,7 +83,8 @@ const project = new cdktf.ConstructLibraryCdktf({
       maxWorkers: 2,
     },
   },
-  gitignore: ['cdktf.out/', '.gen/', '.venv/', '/dist-bindings/', '*.tsbuildinfo', '.terraform/'],
+  // Terraform state holds every secret Terraform made (tokens, keys): never in git.
+  gitignore: ['cdktf.out/', '.gen/', '.venv/', '/dist-bindings/', '*.tsbuildinfo', '.terraform/', '*.tfstate', '*.tfstate.*'],
 });
 
 // nix/ ships with the npm package (so `require.resolve('cdktf-ml-workspace/nix/flake.nix')` works);

@@ -1,3 +1,5 @@
+import { describe } from './validation';
+
 /** First and count of the local ports tunnels are given, below the usual ephemeral ranges. */
 const TUNNEL_PORT_BASE = 20000;
 const TUNNEL_PORT_COUNT = 10000;
@@ -55,6 +57,11 @@ export class WorkspaceAccess {
    * (the CA validates from addresses nobody can list in advance).
    */
   public static public(options: PublicAccessOptions): WorkspaceAccess {
+    if (typeof options !== 'object' || options === null || !Array.isArray(options.allowedCidrs)) {
+      throw new Error(
+        `WorkspaceAccess.public: options ${describe(options)} must be an object with allowedCidrs, a list of CIDR ranges, e.g. { allowedCidrs: ['203.0.113.0/24'] }`,
+      );
+    }
     return new WorkspaceAccess(AccessMode.PUBLIC, [...(options.allowedCidrs ?? [])], options.allowBroadRanges ?? false);
   }
 

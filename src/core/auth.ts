@@ -1,3 +1,4 @@
+import { describe } from './validation';
 /** Single sign-on identity providers supported through oauth2-proxy. */
 export enum SsoProvider {
   /** Google accounts (Workspace or Gmail). */
@@ -66,6 +67,9 @@ export class WorkspaceAuth {
 
   /** oauth2-proxy with the given provider and allow-list. */
   public static sso(options: SsoOptions): WorkspaceAuth {
+    if (typeof options !== 'object' || options === null) {
+      throw new Error(`WorkspaceAuth.sso: options ${describe(options)} must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }`);
+    }
     return new WorkspaceAuth(AuthMode.SSO, {
       ...options,
       allowedEmails: options.allowedEmails ? [...options.allowedEmails] : undefined,

@@ -78,3 +78,35 @@ export function addressSpaceShare(canonicalCidrs: string[], kind: 'ipv4' | 'ipv6
  * @internal
  */
 export const BROAD_SHARE: Record<'ipv4' | 'ipv6', number> = { ipv4: 1 / 256, ipv6: 1 / 2 ** 32 };
+
+/**
+ * Whether source ranges, as a firewall holds them, reach "the internet": together more than
+ * {@link BROAD_SHARE} of the IPv4 or IPv6 space. Read leniently, the way a cloud might read them
+ * (`0.0.0.0/00` is /0); a value that is not a range at all counts for nothing here.
+ *
+ * @internal
+ */
+export function coversInternet(ranges: unknown[]): boolean {
+  const parsed: string[] = [];
+  for (const r of ranges) {
+    if (typeof r !== 'string') continue;
+    try {
+      const [addr, bits] = ipaddr.parseCIDR(r.trim());
+      parsed.push(`${addr.toString()}/${bits}`);
+    } catch {
+      try {
+        // A single address is a /32 (/128).
+        const addr = ipaddr.parse(r.trim());
+        parsed.push(`${addr.toString()}/${addr.kind() === 'ipv4' ? 32 : 128}`);
+      } catch {
+        // not an address
+      }
+    }
+  }
+  const networks = parsed.map((c) => {
+    const [addr, bits] = ipaddr.parseCIDR(c);
+    const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(c) : ipaddr.IPv6.networkAddressFromCIDR(c);
+    return `${network.toString()}/${bits}`;
+  });
+  return (['ipv4', 'ipv6'] as const).some((kind) => addressSpaceShare(networks, kind) > BROAD_SHARE[kind]);
+}

@@ -1,3 +1,5 @@
+import { describe } from './validation';
+
 /** The clouds the library deploys to. */
 export enum Cloud {
   /** Google Cloud. */
@@ -181,19 +183,29 @@ export interface AzureTargetOptions {
  * factory: `CloudTarget.gcp({ project, region, zone })`, `CloudTarget.aws({ region })` or
  * `CloudTarget.azure({ location, imageId })`.
  */
+/** Throws the library's error when a factory gets no options object. */
+function requireOptions(factory: string, options: unknown, shape: string): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new Error(`${factory}: options ${describe(options)} must be an object: ${shape}`);
+  }
+}
+
 export class CloudTarget {
   /** Google Cloud. */
   public static gcp(options: GcpTargetOptions): CloudTarget {
+    requireOptions('CloudTarget.gcp', options, '{ project, region, zone }');
     return new CloudTarget(Cloud.GCP, { ...options }, undefined, undefined);
   }
 
   /** Amazon Web Services. */
   public static aws(options: AwsTargetOptions): CloudTarget {
+    requireOptions('CloudTarget.aws', options, '{ region }');
     return new CloudTarget(Cloud.AWS, undefined, { ...options }, undefined);
   }
 
   /** Microsoft Azure. */
   public static azure(options: AzureTargetOptions): CloudTarget {
+    requireOptions('CloudTarget.azure', options, '{ location, imageId }');
     return new CloudTarget(Cloud.AZURE, undefined, undefined, { ...options });
   }
 

@@ -16,6 +16,8 @@ export function invalid(scope: IConstruct, kind: string, prop: string, value: un
 export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
+  // NaN and the infinities as themselves (JSON would print null).
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

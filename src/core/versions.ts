@@ -1,3 +1,5 @@
+import { describe } from './validation';
+
 /** A nixpkgs revision pinned by commit and NAR hash. */
 export interface NixpkgsPinOptions {
   /** Full 40-character commit id. */
@@ -37,6 +39,9 @@ export class NixpkgsPin {
    * root, so a machine refuses a document pinning a revision its image does not list.
    */
   public static of(options: NixpkgsPinOptions): NixpkgsPin {
+    if (typeof options !== 'object' || options === null) {
+      throw new Error(`NixpkgsPin.of: options ${describe(options)} must be an object: { rev, narHash, owner?, repo? }`);
+    }
     return new NixpkgsPin(options.owner ?? 'NixOS', options.repo ?? 'nixpkgs', options.rev, options.narHash);
   }
 

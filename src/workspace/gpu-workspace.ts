@@ -16,6 +16,7 @@ import { WorkspaceDns } from '../core/dns';
 import { Gpu } from '../core/gpu';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode, WorkspaceTls } from '../core/tls';
+import { invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
 import { WorkspaceSpec } from './workspace-spec';
 import { validateGcpTarget, validateWorkspace } from './validate';
@@ -192,6 +193,18 @@ export class GpuWorkspace extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuWorkspaceProps) {
     super(scope, id);
+    // Plain JavaScript and the other jsii languages can pass what TypeScript would refuse.
+    if (typeof props !== 'object' || props === null) {
+      throw invalid(this, 'GpuWorkspace', 'props', props, 'must be an object: { target, owner, ... }');
+    }
+    const target = props.target as CloudTarget | undefined;
+    if (!(target instanceof CloudTarget)) {
+      throw invalid(this, 'GpuWorkspace', 'target', target, "must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId })");
+    }
+    const options = target.gcpOptions ?? target.awsOptions ?? target.azureOptions;
+    if (typeof options !== 'object' || options === null) {
+      throw invalid(this, 'GpuWorkspace', 'target', options, `has no options; pass them to CloudTarget.${target.cloud.toLowerCase()}({ ... })`);
+    }
     this.target = props.target;
     this._spec = resolveSpec(this, props);
     const twin = TerraformStack.of(this)
@@ -266,6 +279,10 @@ export class GpuWorkspace extends Construct {
    *   which is what `az network bastion tunnel` checks, and `Key Vault Secrets User` on the
    *   connection token secret (never on the vault, so not on the admin SSH key).
    *
+   * Grants go to people and groups, never to populations: `domain:...`, `allUsers`,
+   * `principalSet://goog/public:...` and any wildcard are refused. Granting the same member
+   * again grants nothing new.
+   *
    * @param member on GCP an IAM principal (`user:alice@example.com`, `group:ml-team@example.com`,
    * `serviceAccount:...`, `principal://...`); on AWS an IAM role, user or group ARN
    * (`arn:aws:iam::123456789012:role/alice`); on Azure the object id of a Microsoft Entra user,
@@ -273,13 +290,27 @@ export class GpuWorkspace extends Construct {
    */
   public grantAccess(member: string): void {
     const fail = (problem: string) => new Error(`GpuWorkspace '${this.node.id}': grantAccess member ${problem}`);
+    if (typeof member !== 'string') {
+      throw fail(`${JSON.stringify(member) ?? String(member)} is not a string; pass the principal, e.g. 'user:alice@example.com'`);
+    }
     if (Token.isUnresolved(member)) {
       throw fail('must be known at synth time (it names the grant\'s construct id); pass a literal principal');
     }
+    // The IDE is a shell on the machine: a grant is to people, never to a population.
+    if (member.includes('*')) {
+      throw fail(`'${member}' is a wildcard, which grants a whole population; name a person or a group`);
+    }
+    // Granting the same member again grants nothing new.
+    if (this.granted.has(member)) return;
     switch (this.target.cloud) {
       case Cloud.GCP:
         if (!/^(user|group|serviceAccount|domain):\S+$|^principal(Set)?:\/\/\S+$/.test(member)) {
           throw fail(`'${member}' is not an IAM principal; write it like 'user:alice@example.com' or 'group:ml-team@example.com'`);
+        }
+        if (/^domain:/.test(member) || /^principalSet:\/\/goog\/public:/.test(member) || /^(allUsers|allAuthenticatedUsers)$/.test(member)) {
+          throw fail(
+            `'${member}' grants everyone ${member.startsWith('domain:') ? 'with an account in that domain' : 'on the internet'}; a workspace is one person's machine: grant a person ('user:...') or a group ('group:ml-team@example.com')`,
+          );
         }
         grantGcpAccess(this, this.target.gcpOptions!, this.gcp!, member);
         break;
@@ -295,7 +326,11 @@ export class GpuWorkspace extends Construct {
         }
         grantAzureAccess(this, this.azure!, member);
     }
+    this.granted.add(member);
   }
+
+  /** Members granted access so far. */
+  private readonly granted = new Set<string>();
 }
 
 /** Fills in defaults and validates; throws the library's validation errors. */

@@ -4,7 +4,7 @@ import { AccessMode } from '../core/access';
 import { AuthMode, SsoProvider } from '../core/auth';
 import { Cloud, GcpTargetOptions } from '../core/cloud-target';
 import { DnsMode } from '../core/dns';
-import { DOMAIN, EMAIL } from '../core/email';
+import { DOMAIN, EMAIL, isPublicEmailDomain } from '../core/email';
 import { OAUTH_CLIENT_ID, oidcIssuerProblem } from '../core/sso-strings';
 import { GCP_LABEL_KEY, GCP_LABEL_VALUE, GCP_MAX_LABELS, toLabelValue } from '../core/label-rules';
 import { LabelKey } from '../core/labels';
@@ -217,6 +217,13 @@ export function validateWorkspace(
     }
     for (const domain of sso.allowedDomains) {
       if (isKnown(domain) && !DOMAIN.test(domain)) throw fail('auth.allowedDomains', domain, "is not a domain; e.g. 'example.com'");
+      if (isKnown(domain) && isPublicEmailDomain(domain)) {
+        throw fail(
+          'auth.allowedDomains',
+          domain,
+          "is a public email provider: it would admit everyone with an address there; list the people in auth.allowedEmails, or allow your organisation's own domain",
+        );
+      }
     }
     if (sso.allowedEmails.length === 0 && sso.allowedDomains.length === 0) {
       throw fail('auth.allowedEmails', [], 'and auth.allowedDomains are both empty; list who may sign in (every account would otherwise be allowed)');
@@ -270,6 +277,11 @@ export function validateWorkspace(
   }
 
   // nixpkgs pin
+  for (const [prop, value] of [['nixpkgs.owner', spec.nixpkgs.owner], ['nixpkgs.repo', spec.nixpkgs.repo]] as const) {
+    if (isKnown(value) && !(typeof value === 'string' && /^[A-Za-z0-9_.-]{1,100}$/.test(value))) {
+      throw fail(prop, value, "is not a GitHub owner or repository name (letters, digits, '.', '_', '-'); the machine's bootstrap refuses anything else");
+    }
+  }
   if (isKnown(spec.nixpkgs.rev) && !GIT_REV.test(spec.nixpkgs.rev)) {
     throw fail('nixpkgs.rev', spec.nixpkgs.rev, 'is not a full 40-character commit id; pin a commit, never a branch or tag');
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Gpu, NixpkgsPin } from '../../src';
@@ -51,4 +52,14 @@ test('the default nixpkgs pin is the one nix/flake.lock locks', () => {
     rev: NixpkgsPin.DEFAULT.rev,
     narHash: NixpkgsPin.DEFAULT.narHash,
   });
+});
+
+describe('the repository', () => {
+  // Terraform state holds every secret Terraform made (tokens, keys).
+  test.each(['terraform.tfstate', 'examples/gcp-workspace/terraform.gcp-workspace.tfstate', 'terraform.tfstate.backup', 'x.tfstate.1700000000.backup'])(
+    'never adds state file %s to git',
+    (file) => {
+      expect(execFileSync('git', ['check-ignore', '--no-index', file], { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8' }).trim()).toBe(file);
+    },
+  );
 });

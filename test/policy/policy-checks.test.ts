@@ -116,8 +116,8 @@ test('a finding is an error annotation on the resource naming rule and checkov i
   const stack = new TerraformStack(Testing.app(), 'test');
   new ComputeFirewall(stack, 'ssh', { name: 'ssh', network: 'n', sourceRanges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['22'] }] });
   expect(findings(stack)).toEqual([
-    ['test/ssh', '@cdktf/error', '[MLW-NET1] Ingress from 0.0.0.0/0 or ::/0 (Azure: Internet, *) is allowed to something other than ports 80 and 443. (checkov: CKV_GCP_3, CKV_AWS_25, CKV_AZURE_9)'],
-    ['test/ssh', '@cdktf/error', '[MLW-NET2] SSH (port 22) is reachable from 0.0.0.0/0 or ::/0 (Azure: Internet, *). (checkov: CKV_GCP_2, CKV_AWS_24, CKV_AZURE_10)'],
+    ['test/ssh', '@cdktf/error', '[MLW-NET1] Ingress from the internet (ranges covering more than an IPv4 /8 or IPv6 /32, a GCP rule with no source, Azure Internet, AzureCloud or *) is allowed to something other than ports 80 and 443. (checkov: CKV_GCP_3, CKV_AWS_25, CKV_AZURE_9)'],
+    ['test/ssh', '@cdktf/error', '[MLW-NET2] SSH (port 22) is reachable from the internet (ranges covering more than an IPv4 /8 or IPv6 /32, a GCP rule with no source, Azure Internet, AzureCloud or *). (checkov: CKV_GCP_2, CKV_AWS_24, CKV_AZURE_10)'],
   ]);
 });
 

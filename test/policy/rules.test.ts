@@ -41,6 +41,34 @@ const GOOD_EC2 = {
 };
 
 const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
+  // "The internet" is computed from the ranges, not compared with '0.0.0.0/0'
+  [NET2, 'GCP: SSH from two halves of the internet', fw(['0.0.0.0/1', '128.0.0.0/1'], [{ protocol: 'tcp', ports: ['22'] }]), RuleOutcome.NON_COMPLIANT],
+  [NET2, 'GCP: SSH from 0.0.0.0/00', fw(['0.0.0.0/00'], [{ protocol: 'tcp', ports: ['22'] }]), RuleOutcome.NON_COMPLIANT],
+  [NET2, 'GCP: SSH from a /7', fw(['10.0.0.0/7'], [{ protocol: 'tcp', ports: ['22'] }]), RuleOutcome.NON_COMPLIANT],
+  [NET2, 'GCP: SSH from ::/1 and 8000::/1', fw(['::/1', '8000::/1'], [{ protocol: 'tcp', ports: ['22'] }]), RuleOutcome.NON_COMPLIANT],
+  [
+    NET2,
+    'GCP: SSH with no source at all (GCP then admits 0.0.0.0/0)',
+    { type: 'google_compute_firewall', config: { direction: 'INGRESS', allow: [{ protocol: 'tcp', ports: ['22'] }] } },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    NET2,
+    'GCP: SSH from a network tag only',
+    { type: 'google_compute_firewall', config: { direction: 'INGRESS', source_tags: ['bastion'], allow: [{ protocol: 'tcp', ports: ['22'] }] } },
+    RuleOutcome.NOT_APPLICABLE,
+  ],
+  [NET2, 'GCP: SSH from one /8', fw(['10.0.0.0/8'], [{ protocol: 'tcp', ports: ['22'] }]), RuleOutcome.NOT_APPLICABLE],
+  [NET2, 'Azure: SSH from AzureCloud', nsgRule({ source_address_prefix: 'AzureCloud', destination_port_range: '22' }), RuleOutcome.NON_COMPLIANT],
+  [NET2, 'Azure: SSH from a regional AzureCloud tag', nsgRule({ source_address_prefix: 'AzureCloud.westeurope', destination_port_range: '22' }), RuleOutcome.NON_COMPLIANT],
+  [NET2, 'Azure: SSH from two halves', nsgRule({ source_address_prefixes: ['0.0.0.0/1', '128.0.0.0/1'], destination_port_range: '22' }), RuleOutcome.NON_COMPLIANT],
+  [NET1, 'AWS: a database port from two halves', awsIngress({ cidr_ipv4: '0.0.0.0/1', from_port: 5432, to_port: 5432 }), RuleOutcome.NON_COMPLIANT],
+  [
+    NET4,
+    'AWS: all protocols out to two halves',
+    { type: 'aws_security_group', config: { egress: [{ protocol: '-1', cidr_blocks: ['0.0.0.0/1', '128.0.0.0/1'] }] } },
+    RuleOutcome.NON_COMPLIANT,
+  ],
   // AWS and Azure network rules
   [NET1, 'AWS: HTTPS from anywhere', awsIngress({ cidr_ipv4: '0.0.0.0/0', from_port: 443, to_port: 443 }), RuleOutcome.COMPLIANT],
   [NET1, 'AWS: a port range from anywhere over IPv6', awsIngress({ cidr_ipv6: '::/0', from_port: 80, to_port: 443 }), RuleOutcome.NON_COMPLIANT],

@@ -1,7 +1,20 @@
-/** Source ranges that mean "the whole internet". */
-const ANYWHERE = ['0.0.0.0/0', '::/0'];
-/** Azure source prefixes that mean "the whole internet". */
-const AZURE_ANYWHERE = [...ANYWHERE, '*', 'internet', 'any'];
+import { coversInternet } from '../../core/cidr';
+
+/**
+ * Azure service tags (and wildcards) that stand for the internet: `AzureCloud` is every Azure
+ * customer's address, so it counts too.
+ */
+const AZURE_INTERNET_TAGS = /^(\*|any|internet|azurecloud(\.[a-z0-9]+)?)$/i;
+
+/**
+ * Whether sources reach the internet: ranges that together cover more than an IPv4 /8 or IPv6
+ * /32 (so `0.0.0.0/1` + `128.0.0.0/1` counts as much as `0.0.0.0/0`).
+ *
+ * @internal
+ */
+export function fromInternet(sources: unknown): boolean {
+  return coversInternet((Array.isArray(sources) ? sources : [sources]).filter((s) => s !== undefined && s !== null));
+}
 
 /**
  * One opening from the internet: a protocol and the ports it admits, as `'443'` or
@@ -35,7 +48,7 @@ function awsOpening(rule: any): InternetOpening {
 function azureOpening(rule: any): InternetOpening | undefined {
   if (String(rule.direction ?? '').toLowerCase() !== 'inbound' || String(rule.access ?? '').toLowerCase() !== 'allow') return undefined;
   const sources: string[] = [rule.source_address_prefix, ...(rule.source_address_prefixes ?? [])].filter((s) => s !== undefined);
-  if (!sources.some((s) => AZURE_ANYWHERE.includes(String(s).toLowerCase()))) return undefined;
+  if (!sources.some((s) => AZURE_INTERNET_TAGS.test(String(s))) && !fromInternet(sources)) return undefined;
   const ports: string[] = [rule.destination_port_range, ...(rule.destination_port_ranges ?? [])].filter((p) => p !== undefined).map(String);
   const protocol = String(rule.protocol ?? '*').toLowerCase();
   return { protocol: protocol === '*' ? 'all' : protocol, ports: ports.length === 0 || ports.includes('*') ? undefined : ports };
@@ -49,14 +62,20 @@ function azureOpening(rule: any): InternetOpening | undefined {
  * @internal
  */
 export function internetOpenings(type: string, config: Record<string, any>): InternetOpening[] {
-  const fromAnywhere = (cidrs: unknown) => (Array.isArray(cidrs) ? cidrs : [cidrs]).some((r) => ANYWHERE.includes(String(r)));
+  const fromAnywhere = fromInternet;
   switch (type) {
-    case 'google_compute_firewall':
-      if ((config.direction ?? 'INGRESS') !== 'INGRESS' || !fromAnywhere(config.source_ranges ?? [])) return [];
+    case 'google_compute_firewall': {
+      if ((config.direction ?? 'INGRESS') !== 'INGRESS') return [];
+      // An ingress rule that names no source at all admits 0.0.0.0/0.
+      const noSource = [config.source_ranges, config.source_tags, config.source_service_accounts].every(
+        (s) => s === undefined || (Array.isArray(s) && s.length === 0),
+      );
+      if (!noSource && !fromAnywhere(config.source_ranges ?? [])) return [];
       return (config.allow ?? []).map((a: any) => ({
         protocol: String(a.protocol).toLowerCase(),
         ports: Array.isArray(a.ports) && a.ports.length > 0 ? a.ports.map(String) : undefined,
       }));
+    }
     case 'aws_vpc_security_group_ingress_rule':
       return fromAnywhere([config.cidr_ipv4, config.cidr_ipv6]) ? [awsOpening(config)] : [];
     case 'aws_security_group_rule':

@@ -8,7 +8,7 @@ const WEB_PORTS = ['80', '443'];
 export const NET1: PolicyRule = {
   id: 'MLW-NET1',
   level: PolicyLevel.ERROR,
-  explanation: 'Ingress from 0.0.0.0/0 or ::/0 (Azure: Internet, *) is allowed to something other than ports 80 and 443.',
+  explanation: 'Ingress from the internet (ranges covering more than an IPv4 /8 or IPv6 /32, a GCP rule with no source, Azure Internet, AzureCloud or *) is allowed to something other than ports 80 and 443.',
   why: 'Anything but the web front end reachable from the internet is attack surface; reach it through IAP, Session Manager, Bastion or a VPN. Stricter than checkov, which checks single ports (e.g. CKV_GCP_3, CKV_AWS_25, CKV_AZURE_9 for RDP).',
   checkovId: 'CKV_GCP_3, CKV_AWS_25, CKV_AZURE_9',
   check: ({ type, config }: ResolvedResource) => {

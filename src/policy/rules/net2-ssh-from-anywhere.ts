@@ -15,7 +15,7 @@ function opensPort22(opening: InternetOpening): boolean {
 export const NET2: PolicyRule = {
   id: 'MLW-NET2',
   level: PolicyLevel.ERROR,
-  explanation: 'SSH (port 22) is reachable from 0.0.0.0/0 or ::/0 (Azure: Internet, *).',
+  explanation: 'SSH (port 22) is reachable from the internet (ranges covering more than an IPv4 /8 or IPv6 /32, a GCP rule with no source, Azure Internet, AzureCloud or *).',
   why: 'SSH from anywhere invites brute force and exploits; workspaces use IAP with OS Login (GCP), Session Manager (AWS) or Bastion (Azure) instead.',
   checkovId: 'CKV_GCP_2, CKV_AWS_24, CKV_AZURE_10',
   check: ({ type, config }: ResolvedResource) => {
