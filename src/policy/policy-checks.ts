@@ -8,6 +8,7 @@ import {
   TerraformLocal,
   TerraformResource,
   TerraformStack,
+  TerraformVariable,
   Tokenization,
 } from 'cdktf';
 import { IConstruct } from 'constructs';
@@ -70,6 +71,7 @@ export class WorkspacePolicyChecks implements IAspect {
   private readonly production: boolean;
   private readonly byStack = new Map<TerraformStack, Map<string, Record<string, any>[]>>();
   private readonly localsByStack = new Map<TerraformStack, Map<string, string>>();
+  private readonly sensitiveByStack = new Map<TerraformStack, Set<string>>();
 
   constructor(props: WorkspacePolicyChecksProps = {}) {
     this.production = props.production ?? false;
@@ -92,6 +94,7 @@ export class WorkspacePolicyChecks implements IAspect {
         intent: intentOf(node),
         resourcesOfType: (other) => this.resourcesOfType(stack, other),
         localValue: (name) => this.localValue(stack, name),
+        sensitiveVariable: (name) => this.sensitiveVariables(stack).has(name),
       });
       if (result === RuleOutcome.NON_COMPLIANT) report(node, rule);
     }
@@ -101,6 +104,22 @@ export class WorkspacePolicyChecks implements IAspect {
     if (!this.production) return;
     const backend = stack.node.findAll().find((c): c is TerraformBackend => c instanceof TerraformBackend);
     if (!backend || backend instanceof LocalBackend) report(stack, STATE1);
+  }
+
+  /** The names of a stack's sensitive variables (computed once per stack). */
+  private sensitiveVariables(stack: TerraformStack): Set<string> {
+    let names = this.sensitiveByStack.get(stack);
+    if (!names) {
+      names = new Set(
+        stack.node
+          .findAll()
+          .filter((c): c is TerraformVariable => c instanceof TerraformVariable)
+          .filter((v) => (v.toTerraform() as any).variable?.[v.friendlyUniqueId]?.sensitive === true)
+          .map((v) => v.friendlyUniqueId),
+      );
+      this.sensitiveByStack.set(stack, names);
+    }
+    return names;
   }
 
   /** A stack local's resolved expression, as text (locals are computed once per stack). */

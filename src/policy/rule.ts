@@ -30,6 +30,8 @@ export interface ResolvedResource {
   readonly resourcesOfType?: (type: string) => Record<string, any>[];
   /** The resolved expression of a stack local, by the name `local.<name>` references use. */
   readonly localValue?: (name: string) => string | undefined;
+  /** Whether the stack's Terraform variable of that name is marked sensitive. */
+  readonly sensitiveVariable?: (name: string) => boolean;
 }
 
 const INTENT = 'ml-workspace:intent';

@@ -1,5 +1,5 @@
-import { TerraformOutput, TerraformStack, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { Annotations, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { buildAwsWorkspace, grantAwsAccess } from '../clouds/aws/aws-workspace';
 import { AwsWorkspaceResources } from '../clouds/aws/resources';
 import { validateAwsTarget } from '../clouds/aws/validate';
@@ -20,6 +20,9 @@ import { invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
 import { WorkspaceSpec } from './workspace-spec';
 import { validateGcpTarget, validateWorkspace } from './validate';
+
+/** The workspaces of each app, by cloud, GCP project and name (see GpuWorkspace.claimName). */
+const WORKSPACES_BY_APP = new WeakMap<IConstruct, Map<string, GpuWorkspace[]>>();
 
 /** `maxRuntimeHours` of a workspace with a GPU unless given. */
 const DEFAULT_GPU_MAX_RUNTIME_HOURS = 24;
@@ -207,14 +210,7 @@ export class GpuWorkspace extends Construct {
     }
     this.target = props.target;
     this._spec = resolveSpec(this, props);
-    const twin = TerraformStack.of(this)
-      .node.findAll()
-      .find((c) => c !== this && c instanceof GpuWorkspace && c._spec.name === this._spec.name);
-    if (twin) {
-      throw new Error(
-        `GpuWorkspace '${id}': workspaceName '${this._spec.name}' is already used by '${twin.node.path}' in this stack; give each workspace its own workspaceName`,
-      );
-    }
+    this.claimName(id, props.target);
 
     let built: BuiltWorkspace<unknown>;
     switch (props.target.cloud) {
@@ -331,6 +327,43 @@ export class GpuWorkspace extends Construct {
 
   /** Members granted access so far. */
   private readonly granted = new Set<string>();
+
+  /**
+   * Refuses a second workspace of the same name where their cloud names would collide: in one
+   * stack always; in another stack of the app on the same GCP project (service accounts,
+   * firewall rules and secrets are named after the workspace), and warns on AWS and Azure,
+   * whose account or subscription synthesis cannot see. One registry per app, so this costs
+   * the same for the hundredth workspace as for the first.
+   */
+  private claimName(id: string, target: CloudTarget): void {
+    const name = this._spec.name;
+    let names = WORKSPACES_BY_APP.get(this.node.root);
+    if (!names) {
+      names = new Map();
+      WORKSPACES_BY_APP.set(this.node.root, names);
+    }
+    const stack = TerraformStack.of(this);
+    const where = target.cloud === Cloud.GCP ? `GCP project '${target.gcpOptions!.project}'` : target.cloud === Cloud.AWS ? 'AWS' : 'Azure';
+    const key = `${target.cloud}/${target.cloud === Cloud.GCP ? target.gcpOptions!.project : ''}/${name}`;
+    const twins = names.get(key) ?? [];
+    const sameStack = twins.find((w) => TerraformStack.of(w) === stack);
+    if (sameStack) {
+      throw new Error(
+        `GpuWorkspace '${id}': workspaceName '${name}' is already used by '${sameStack.node.path}' in this stack; give each workspace its own workspaceName`,
+      );
+    }
+    const elsewhere = twins[0];
+    if (elsewhere) {
+      const problem = `workspaceName '${name}' is also used by '${elsewhere.node.path}' in stack '${TerraformStack.of(elsewhere).node.id}' on ${where}; the names of their service accounts, roles and secrets`;
+      if (target.cloud === Cloud.GCP && !Token.isUnresolved(target.gcpOptions!.project)) {
+        throw new Error(`GpuWorkspace '${id}': ${problem} collide at apply; give one of them another workspaceName`);
+      }
+      Annotations.of(this).addWarning(
+        `GpuWorkspace '${id}': ${problem} collide if both stacks deploy to the same ${target.cloud === Cloud.AWS ? 'account' : 'subscription'}; give one of them another workspaceName`,
+      );
+    }
+    names.set(key, [...twins, this]);
+  }
 }
 
 /** Fills in defaults and validates; throws the library's validation errors. */

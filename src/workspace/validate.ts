@@ -1,3 +1,4 @@
+import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from '../clouds/gcp/machine-types';
 import { AccessMode } from '../core/access';
@@ -70,6 +71,16 @@ export function cidrProblem(cidr: string): string | undefined {
   if (parsed.problem) return parsed.problem;
   if (parsed.canonical !== cidr && !cidr.includes(':')) return `is not written canonically; use '${parsed.canonical}'`;
   return undefined;
+}
+
+/** The stack's Terraform variable a value refers to directly (`${var.<name>}`), if any. */
+function referencedVariable(scope: Construct, value: string | undefined): TerraformVariable | undefined {
+  if (value === undefined || isKnown(value)) return undefined;
+  const stack = TerraformStack.of(scope);
+  const resolved = String(Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false }));
+  const name = /^\$\{var\.([\w-]+)\}$/.exec(resolved)?.[1];
+  if (!name) return undefined;
+  return stack.node.findAll().find((c): c is TerraformVariable => c instanceof TerraformVariable && c.friendlyUniqueId === name);
 }
 
 /** Throws unless `value` is a whole number in [min, max] (tokens pass). @internal */
@@ -186,6 +197,24 @@ export function validateWorkspace(
         '<literal PEM>',
         'is a literal and would be written in clear text into the synthesized configuration; pass a sensitive TerraformVariable or a secret data source',
       );
+    }
+    const variable = referencedVariable(scope, tls.caPrivateKeyPem);
+    if (variable) {
+      const declared = (variable.toTerraform() as any).variable?.[variable.friendlyUniqueId] ?? {};
+      if (declared.default !== undefined) {
+        throw fail(
+          'tls.caPrivateKeyPem',
+          `var.${variable.friendlyUniqueId}`,
+          'is a Terraform variable with a default, which writes the key in clear text into cdk.tf.json; remove the default and pass the key at apply time (TF_VAR_...)',
+        );
+      }
+      if (declared.sensitive !== true) {
+        throw fail(
+          'tls.caPrivateKeyPem',
+          `var.${variable.friendlyUniqueId}`,
+          'is a Terraform variable that is not sensitive, so plans and logs show the key; declare it with sensitive: true',
+        );
+      }
     }
     if (isKnown(tls.caCertificatePem) && !/-----BEGIN CERTIFICATE-----/.test(tls.caCertificatePem ?? '')) {
       throw fail('tls.caCertificatePem', tls.caCertificatePem, 'is not a PEM certificate; it must contain -----BEGIN CERTIFICATE-----');

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aspects, GcsBackend, TerraformLocal, TerraformStack, Testing } from 'cdktf';
+import { Aspects, GcsBackend, TerraformLocal, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from '../../src';
@@ -171,4 +171,15 @@ test('RULES.md lists every rule exactly as the code defines it', () => {
   const file = path.join(__dirname, '..', '..', 'RULES.md');
   if (process.env.UPDATE_RULES_MD === '1') fs.writeFileSync(file, expected);
   expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+});
+
+test('MLW-META1 sees a sensitive Terraform variable put into metadata through an escape hatch', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const token = new TerraformVariable(stack, 'hf_token', { type: 'string', sensitive: true });
+  const region = new TerraformVariable(stack, 'region', { type: 'string' });
+  const w = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+  w.gcp!.instance.addOverride('metadata.startup-env', token.stringValue);
+  w.gcp!.instance.addOverride('metadata.region', region.stringValue);
+
+  expect(findings(stack).map(([, , message]) => String(message).slice(0, 11))).toEqual(['[MLW-META1]']);
 });

@@ -41,6 +41,41 @@ const GOOD_EC2 = {
 };
 
 const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
+  // Secrets in metadata: the token formats people paste, sensitive variables, and what makes VMs
+  ...([
+    ['a Hugging Face token', 'hf_' + 'a'.repeat(34)],
+    ['a GitHub token', 'ghp_' + 'A1b2'.repeat(9)],
+    ['a fine-grained GitHub token', 'github_pat_' + 'A'.repeat(30)],
+    ['an OpenAI key', 'sk-proj-' + 'x'.repeat(40)],
+    ['an Anthropic key', 'sk-ant-' + 'y'.repeat(40)],
+    ['a Slack token', 'xoxb-1234567890-abcdef'],
+    ['a GitLab token', 'glpat-' + 'z'.repeat(20)],
+    ['a Google API key', 'AIza' + 'B'.repeat(35)],
+    ['temporary AWS keys', 'ASIA' + 'C'.repeat(16)],
+  ] as const).map(([what, token]): [PolicyRule, string, any, RuleOutcome] => [
+    META1,
+    `GCP: ${what} in a startup script`,
+    vm({ metadata_startup_script: `export TOKEN=${token}` }),
+    RuleOutcome.NON_COMPLIANT,
+  ]),
+  [META1, 'GCP: a word that merely contains sk-', vm({ metadata: { note: 'disk-encryption-is-on-for-every-disk' } }), RuleOutcome.COMPLIANT],
+  [
+    META1,
+    'GCP: a sensitive variable in metadata',
+    { type: 'google_compute_instance', config: { metadata: { 'hf-token': '${var.hf_token}', other: '${var.region}' } }, sensitiveVariable: (n: string) => n === 'hf_token' },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    META1,
+    'GCP: a variable that is not sensitive',
+    { type: 'google_compute_instance', config: { metadata: { zone: '${var.region}' } }, sensitiveVariable: (n: string) => n === 'hf_token' },
+    RuleOutcome.COMPLIANT,
+  ],
+  [META1, 'GCP: a key in project-wide metadata', { type: 'google_compute_project_metadata', config: { metadata: { startup: 'ghp_' + 'A1b2'.repeat(9) } } }, RuleOutcome.NON_COMPLIANT],
+  [META1, 'GCP: one project metadata item named like a secret', { type: 'google_compute_project_metadata_item', config: { key: 'api-token', value: 'x' } }, RuleOutcome.NON_COMPLIANT],
+  [META1, 'AWS: a launch template with a private key', { type: 'aws_launch_template', config: { user_data: '-----BEGIN OPENSSH PRIVATE KEY-----' } }, RuleOutcome.NON_COMPLIANT],
+  [META1, 'AWS: a launch template without secrets', { type: 'aws_launch_template', config: { user_data: '{"schemaVersion":1}' } }, RuleOutcome.COMPLIANT],
+  [META1, 'Azure: a scale set with a token', { type: 'azurerm_linux_virtual_machine_scale_set', config: { custom_data: 'hf_' + 'q'.repeat(34) } }, RuleOutcome.NON_COMPLIANT],
   // "The internet" is computed from the ranges, not compared with '0.0.0.0/0'
   [NET2, 'GCP: SSH from two halves of the internet', fw(['0.0.0.0/1', '128.0.0.0/1'], [{ protocol: 'tcp', ports: ['22'] }]), RuleOutcome.NON_COMPLIANT],
   [NET2, 'GCP: SSH from 0.0.0.0/00', fw(['0.0.0.0/00'], [{ protocol: 'tcp', ports: ['22'] }]), RuleOutcome.NON_COMPLIANT],

@@ -3,8 +3,8 @@
  * every such value gets the library's own error (construct, prop, value, fix), never a raw
  * TypeError.
  */
-import { TerraformStack, Testing } from 'cdktf';
-import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, NixpkgsPin, WorkspaceAccess, WorkspaceAuth } from '../../src';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, NixpkgsPin, WorkspaceAccess, WorkspaceAuth, WorkspaceTls } from '../../src';
 import { buildError, GCP } from '../util';
 
 const build = (props: unknown) => () => new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', props as GpuWorkspaceProps);
@@ -50,5 +50,35 @@ describe('shapes outside the types', () => {
 
   test('the GCP target used here is valid', () => {
     expect(() => build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com' })()).not.toThrow();
+  });
+});
+
+describe('a private CA key passed through a Terraform variable', () => {
+  const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+  const withKeyVariable = (options: { sensitive?: boolean; default?: string }) => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const key = new TerraformVariable(stack, 'ca_key', { type: 'string', ...options });
+    return () =>
+      new GpuWorkspace(stack, 'alice', {
+        target: CloudTarget.gcp(GCP),
+        owner: 'alice@example.com',
+        tls: WorkspaceTls.privateCa({ caCertificatePem: CA_PEM, caPrivateKeyPem: key.stringValue }),
+      });
+  };
+
+  test('with a default is refused: the default would be in cdk.tf.json', () => {
+    expect(withKeyVariable({ sensitive: true, default: '-----BEGIN EC PRIVATE KEY-----' })).toThrow(
+      "GpuWorkspace 'alice': tls.caPrivateKeyPem 'var.ca_key' is a Terraform variable with a default, which writes the key in clear text into cdk.tf.json; remove the default and pass the key at apply time (TF_VAR_...)",
+    );
+  });
+
+  test('that is not sensitive is refused: plans would show it', () => {
+    expect(withKeyVariable({})).toThrow(
+      "GpuWorkspace 'alice': tls.caPrivateKeyPem 'var.ca_key' is a Terraform variable that is not sensitive, so plans and logs show the key; declare it with sensitive: true",
+    );
+  });
+
+  test('that is sensitive and has no default is accepted', () => {
+    expect(withKeyVariable({ sensitive: true })).not.toThrow();
   });
 });

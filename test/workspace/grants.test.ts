@@ -57,3 +57,31 @@ describe('auth.allowedDomains never admits the public', () => {
     ).toThrow('expected the construct to throw');
   });
 });
+
+describe('one workspace name in two stacks of an app', () => {
+  const twoStacks = (second: Parameters<typeof CloudTarget.gcp>[0]) => {
+    const app = Testing.app();
+    new GpuWorkspace(new TerraformStack(app, 'team-a'), 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+    return () => new GpuWorkspace(new TerraformStack(app, 'team-b'), 'alice', { target: CloudTarget.gcp(second), owner: 'alice@example.com' });
+  };
+
+  test('on one GCP project is refused: their service accounts and secrets would collide', () => {
+    expect(twoStacks(GCP)).toThrow(
+      "GpuWorkspace 'alice': workspaceName 'alice' is also used by 'team-a/alice' in stack 'team-a' on GCP project 'ml-prod-123'; the names of their service accounts, roles and secrets collide at apply; give one of them another workspaceName",
+    );
+  });
+
+  test('on two GCP projects is fine', () => {
+    expect(twoStacks({ ...GCP, project: 'ml-other-456' })).not.toThrow();
+  });
+
+  test('on AWS is a warning: synthesis cannot see whether the stacks share an account', () => {
+    const app = Testing.app();
+    new GpuWorkspace(new TerraformStack(app, 'team-a'), 'alice', { target: CloudTarget.aws(AWS), owner: 'alice@example.com' });
+    const second = new GpuWorkspace(new TerraformStack(app, 'team-b'), 'alice', { target: CloudTarget.aws(AWS), owner: 'alice@example.com' });
+
+    expect(second.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
+      "GpuWorkspace 'alice': workspaceName 'alice' is also used by 'team-a/alice' in stack 'team-a' on AWS; the names of their service accounts, roles and secrets collide if both stacks deploy to the same account; give one of them another workspaceName",
+    ]);
+  });
+});
