@@ -69,6 +69,9 @@ export function machineDoc(instance: any): any {
   return value.startsWith('${jsonencode(') ? parseJsonencode(value) : JSON.parse(value);
 }
 
+/** The deployer's range the Azure helpers give the Key Vault's firewall. */
+export const DEPLOYER_RANGES = ['198.51.100.0/24'];
+
 /** An Azure workspace named `alice` with the given props over a minimal valid set (a managed image). */
 export function azureWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: Partial<Parameters<typeof CloudTarget.azure>[0]> = {}): Synthesized {
   return synthStack(
@@ -78,6 +81,8 @@ export function azureWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: P
           location: 'westeurope',
           imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
           ...target,
+          // Where Terraform writes the Key Vault's secrets from (a required choice).
+          keyVaultAllowedCidrs: target.keyVaultAllowedCidrs ?? DEPLOYER_RANGES,
         }),
         owner: 'alice@example.com',
         ...props,
@@ -94,6 +99,8 @@ export function azureBuildError(props: Partial<GpuWorkspaceProps> = {}, target: 
         location: 'westeurope',
         imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
         ...target,
+        // Where Terraform writes the Key Vault's secrets from (a required choice).
+        keyVaultAllowedCidrs: target.keyVaultAllowedCidrs ?? DEPLOYER_RANGES,
       }),
       owner: 'alice@example.com',
       ...props,

@@ -165,23 +165,21 @@ export interface AzureTargetOptions {
    */
   readonly ssoKeyVaultId?: string;
   /**
-   * IPv4 addresses (`203.0.113.7`) or ranges of /30 and wider (`203.0.113.0/24`; Key Vault
-   * takes no /31 or /32) from which Terraform writes the workspace's secrets, e.g. your CI
-   * runners' egress. When given, the workspace Key Vault's
-   * firewall denies every network but these and the workspace subnet (through a
-   * `Microsoft.KeyVault` service endpoint); people reading the connection token must then come
-   * from these ranges too.
-   * @default - the vault's firewall admits every network; every read and write still needs a
-   * Microsoft Entra token with a role on the vault or the secret, and only the deployer, the
-   * workspace and the principals given `grantAccess` hold one
+   * Where Terraform writes the workspace's secrets from: IPv4 addresses (`203.0.113.7`) or
+   * ranges of /30 and wider (`203.0.113.0/24`; Key Vault takes no /31 or /32), e.g. your CI
+   * runners' egress, or `[]` when Terraform runs inside the workspace's virtual network. The
+   * workspace's Key Vault denies every other network but the workspace subnet (through a
+   * `Microsoft.KeyVault` service endpoint), so this is a choice only you can make; people
+   * reading the connection token from their laptop must come from these ranges too. Checked
+   * like `access.allowedCidrs` (no broader than an IPv4 /8 together).
    */
-  readonly keyVaultAllowedCidrs?: string[];
+  readonly keyVaultAllowedCidrs: string[];
 }
 
 /**
  * The cloud a construct deploys to, with that cloud's placement. Choose one with a static
  * factory: `CloudTarget.gcp({ project, region, zone })`, `CloudTarget.aws({ region })` or
- * `CloudTarget.azure({ location, imageId })`.
+ * `CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })`.
  */
 /** Throws the library's error when a factory gets no options object. */
 function requireOptions(factory: string, options: unknown, shape: string): void {
@@ -205,7 +203,7 @@ export class CloudTarget {
 
   /** Microsoft Azure. */
   public static azure(options: AzureTargetOptions): CloudTarget {
-    requireOptions('CloudTarget.azure', options, '{ location, imageId }');
+    requireOptions('CloudTarget.azure', options, '{ location, imageId, keyVaultAllowedCidrs }');
     return new CloudTarget(Cloud.AZURE, undefined, undefined, { ...options });
   }
 

@@ -31,7 +31,7 @@ const DEFAULT_GPU_MAX_RUNTIME_HOURS = 24;
 export interface GpuWorkspaceProps {
   /**
    * The cloud and placement: `CloudTarget.gcp({ project, region, zone })`,
-   * `CloudTarget.aws({ region })` or `CloudTarget.azure({ location, imageId })`.
+   * `CloudTarget.aws({ region })` or `CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })`.
    */
   readonly target: CloudTarget;
   /**
@@ -202,7 +202,7 @@ export class GpuWorkspace extends Construct {
     }
     const target = props.target as CloudTarget | undefined;
     if (!(target instanceof CloudTarget)) {
-      throw invalid(this, 'GpuWorkspace', 'target', target, "must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId })");
+      throw invalid(this, 'GpuWorkspace', 'target', target, "must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })");
     }
     const options = target.gcpOptions ?? target.awsOptions ?? target.azureOptions;
     if (typeof options !== 'object' || options === null) {

@@ -174,6 +174,7 @@ test('on Azure: random props synthesize a policy-clean stack within Azure name a
   const target = CloudTarget.azure({
     location: 'westeurope',
     imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
+    keyVaultAllowedCidrs: ['198.51.100.0/24'],
   });
   // Azure offers fewer GPU/size pairs, smaller disks (home 32767 GiB, boot 4095 GiB), backups of
   // at most 450 days, and refuses `running: false`: most runs fit those limits, one in ten keeps

@@ -87,6 +87,7 @@ test('Azure: a secret slipped into the machine document (kept in a local) is fou
     target: CloudTarget.azure({
       location: 'westeurope',
       imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/i/providers/Microsoft.Compute/images/nixos',
+      keyVaultAllowedCidrs: [],
     }),
     owner: 'alice@example.com',
   });

@@ -15,7 +15,7 @@ describe('shapes outside the types', () => {
     [
       'no target',
       build({ owner: 'alice@example.com' }),
-      "GpuWorkspace 'alice': target undefined must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId })",
+      "GpuWorkspace 'alice': target undefined must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })",
     ],
     [
       'a target that is a plain object',
@@ -24,7 +24,7 @@ describe('shapes outside the types', () => {
     ],
     ['CloudTarget.gcp(undefined)', () => CloudTarget.gcp(undefined as any), 'CloudTarget.gcp: options undefined must be an object: { project, region, zone }'],
     ['CloudTarget.aws(undefined)', () => CloudTarget.aws(undefined as any), 'CloudTarget.aws: options undefined must be an object: { region }'],
-    ['CloudTarget.azure(42)', () => CloudTarget.azure(42 as any), 'CloudTarget.azure: options 42 must be an object: { location, imageId }'],
+    ['CloudTarget.azure(42)', () => CloudTarget.azure(42 as any), 'CloudTarget.azure: options 42 must be an object: { location, imageId, keyVaultAllowedCidrs }'],
     ['WorkspaceAuth.sso(undefined)', () => WorkspaceAuth.sso(undefined as any), 'WorkspaceAuth.sso: options undefined must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }'],
     ['WorkspaceAccess.public({})', () => WorkspaceAccess.public({} as any), "WorkspaceAccess.public: options {} must be an object with allowedCidrs, a list of CIDR ranges, e.g. { allowedCidrs: ['203.0.113.0/24'] }"],
     ['NixpkgsPin.of(null)', () => NixpkgsPin.of(null as any), 'NixpkgsPin.of: options null must be an object: { rev, narHash, owner?, repo? }'],

@@ -16,7 +16,7 @@ import { parseJsonencode } from '../hcl';
 import { azureWorkspace, Synthesized, synthStack } from '../util';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
-const AZURE = { location: 'westeurope', imageId: IMAGE };
+const AZURE = { location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: ['198.51.100.0/24'] };
 const TAGS = { 'cost-center': 'unassigned', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
 const SSO_VAULT = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/identity/providers/Microsoft.KeyVault/vaults/sso-vault';
@@ -296,7 +296,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
     expect(s.one('azurerm_user_assigned_identity')).toEqual({ name: 'alice-id', location: 'westeurope', resource_group_name: RG, tags: TAGS });
   });
 
-  test('a Key Vault with RBAC, purge protection and a random suffix, its firewall open because no deployer ranges were given', () => {
+  test('a Key Vault with RBAC, purge protection and a random suffix, its firewall closed but to the subnet and the deployer', () => {
     expect(s.one('azurerm_key_vault')).toEqual({
       name: 'alice-${random_id.alice_KeyVaultSuffix_8362C88A.hex}',
       location: 'westeurope',
@@ -310,7 +310,12 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
       enabled_for_disk_encryption: false,
       enabled_for_template_deployment: false,
       public_network_access_enabled: true,
-      network_acls: { default_action: 'Allow', bypass: 'AzureServices' },
+      network_acls: {
+        default_action: 'Deny',
+        bypass: 'AzureServices',
+        ip_rules: ['198.51.100.0/24'],
+        virtual_network_subnet_ids: [SUBNET],
+      },
       tags: TAGS,
     });
     expect(s.one('random_id')).toEqual({ byte_length: 3, keepers: { workspace: 'alice', resourceGroup: 'alice-rg' } });

@@ -296,3 +296,28 @@ describe('GpuWorkspace on Azure: what validation accepts', () => {
     expect(Object.values<any>(json.resource.azurerm_dns_a_record)[0].name).toBe('${trimsuffix(var.record, ".${var.zone}")}');
   });
 });
+
+describe("the workspace Key Vault's firewall", () => {
+  test('is a required choice: without the deployer ranges synthesis explains what to give', () => {
+    const build = () =>
+      new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', {
+        target: CloudTarget.azure({ location: 'westeurope', imageId: '/subscriptions/0/resourceGroups/i/providers/Microsoft.Compute/images/nixos' } as any),
+        owner: 'alice@example.com',
+      });
+    expect(build).toThrow(
+      "GpuWorkspace 'alice': target.keyVaultAllowedCidrs undefined is required: the workspace's Key Vault denies every network but the workspace subnet, and Terraform writes the secrets from where it runs; list your deployment runners' public IPv4 ranges (e.g. ['203.0.113.0/24']), or give [] when Terraform runs inside the virtual network",
+    );
+  });
+
+  test('[] admits only the workspace subnet', () => {
+    const acls = azureWorkspace({}, { keyVaultAllowedCidrs: [] }).one('azurerm_key_vault').network_acls;
+    expect(acls).toMatchObject({ default_action: 'Deny', ip_rules: [] });
+    expect(acls.virtual_network_subnet_ids).toHaveLength(1);
+  });
+
+  test('ranges that together are the internet are refused', () => {
+    expect(azureBuildError({}, { keyVaultAllowedCidrs: ['0.0.0.0/1', '128.0.0.0/1'] })).toBe(
+      `GpuWorkspace 'alice': target.keyVaultAllowedCidrs ["0.0.0.0/1","128.0.0.0/1"] together cover more than an IPv4 /8, which is no firewall at all; list the ranges Terraform runs from`,
+    );
+  });
+});

@@ -393,7 +393,7 @@ export function buildAzureWorkspace(
 
   // --- Key Vault and the secrets the VM reads at boot ---------------------------------------------
   const keyVaultSuffix = new Id(scope, 'KeyVaultSuffix', { byteLength: 3, keepers: { workspace: name, resourceGroup: resourceGroupName } });
-  const allowedCidrs = target.keyVaultAllowedCidrs ?? [];
+  const allowedCidrs = target.keyVaultAllowedCidrs;
   const keyVault = new KeyVault(scope, 'KeyVault', {
     ...inGroup,
     name: keyVaultName(name, keyVaultSuffix.hex),
@@ -405,13 +405,10 @@ export function buildAzureWorkspace(
     enabledForDeployment: false,
     enabledForDiskEncryption: false,
     enabledForTemplateDeployment: false,
-    // Terraform writes the secrets through the vault's data plane from wherever it runs, so the
-    // firewall can deny by default only when those places are known (see keyVaultAllowedCidrs).
+    // Deny by default: the workspace subnet, and where Terraform writes the secrets from
+    // (keyVaultAllowedCidrs, a required choice), are the only networks that reach the vault.
     publicNetworkAccessEnabled: true,
-    networkAcls:
-      allowedCidrs.length > 0
-        ? { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [...allowedCidrs], virtualNetworkSubnetIds: [subnetId] }
-        : { defaultAction: 'Allow', bypass: 'AzureServices' },
+    networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [...allowedCidrs], virtualNetworkSubnetIds: [subnetId] },
     tags,
   });
   // The deployer writes the secrets: that needs a data-plane role, which Owner does not include.

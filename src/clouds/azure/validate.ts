@@ -6,6 +6,7 @@ import { AzureTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
 import { DOMAIN } from '../../core/email';
 import { invalid, isKnown } from '../../core/validation';
+import { addressSpaceShare, BROAD_SHARE } from '../../core/cidr';
 import { cidrProblem } from '../../workspace/validate';
 import { ipv4Subnet } from '../common/network';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
@@ -160,10 +161,21 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
     );
   }
 
-  for (const cidr of target.keyVaultAllowedCidrs ?? []) {
+  if (!Array.isArray(target.keyVaultAllowedCidrs)) {
+    throw fail(
+      'target.keyVaultAllowedCidrs',
+      target.keyVaultAllowedCidrs,
+      "is required: the workspace's Key Vault denies every network but the workspace subnet, and Terraform writes the secrets from where it runs; list your deployment runners' public IPv4 ranges (e.g. ['203.0.113.0/24']), or give [] when Terraform runs inside the virtual network",
+    );
+  }
+  const singles: string[] = [];
+  for (const cidr of target.keyVaultAllowedCidrs) {
     if (!isKnown(cidr)) continue;
-    const single = typeof cidr === 'string' && ipaddr.IPv4.isValidFourPartDecimal(cidr);
-    if (single) continue;
+    const single = typeof cidr === 'string' && /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(cidr);
+    if (single) {
+      singles.push(`${cidr}/32`);
+      continue;
+    }
     const problem = typeof cidr === 'string' ? cidrProblem(cidr) : 'is not a string';
     if (problem) throw fail('target.keyVaultAllowedCidrs', cidr, problem);
     if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr)) {
@@ -172,6 +184,14 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
     if (Number(cidr.split('/')[1]) > 30) {
       throw fail('target.keyVaultAllowedCidrs', cidr, `is a /31 or /32, which Key Vault refuses; give the address without a prefix, e.g. '${cidr.split('/')[0]}'`);
     }
+  }
+  const ranges = [...singles, ...target.keyVaultAllowedCidrs.filter((c) => isKnown(c) && typeof c === 'string' && c.includes('/'))];
+  if (addressSpaceShare(ranges, 'ipv4') > BROAD_SHARE.ipv4) {
+    throw fail(
+      'target.keyVaultAllowedCidrs',
+      target.keyVaultAllowedCidrs,
+      'together cover more than an IPv4 /8, which is no firewall at all; list the ranges Terraform runs from',
+    );
   }
 
   // disks and backups
