@@ -53,6 +53,12 @@ export interface GcpTargetOptions {
    * @default - Google-managed encryption keys
    */
   readonly kmsKeyName?: string;
+  /**
+   * Accept a `region` this release does not list (a region newer than it); otherwise a name
+   * outside the list is refused with the closest listed one, as a typo would fail at apply.
+   * @default false
+   */
+  readonly allowUnlistedRegion?: boolean;
 }
 
 /** Where and how to place a workspace on AWS. */
@@ -99,6 +105,12 @@ export interface AwsTargetOptions {
    * @default - the AWS-managed keys (`aws/ebs`, `aws/secretsmanager`)
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Accept a `region` this release does not list (a region newer than it); otherwise a name
+   * outside the list is refused with the closest listed one, as a typo would fail at apply.
+   * @default false
+   */
+  readonly allowUnlistedRegion?: boolean;
 }
 
 /**
@@ -174,6 +186,12 @@ export interface AzureTargetOptions {
    * like `access.allowedCidrs` (no broader than an IPv4 /8 together).
    */
   readonly keyVaultAllowedCidrs: string[];
+  /**
+   * Accept a `location` this release does not list (a location newer than it); otherwise a
+   * name outside the list is refused with the closest listed one, as a typo would fail at apply.
+   * @default false
+   */
+  readonly allowUnlistedLocation?: boolean;
 }
 
 /**

@@ -12,6 +12,7 @@ import { LabelKey } from '../core/labels';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode } from '../core/tls';
 import { addressSpaceShare, BROAD_SHARE, parseCidr } from '../core/cidr';
+import { unlistedRegionProblem } from '../core/regions';
 import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validation';
 import { boundProblem, IDLE_CPU_LOAD, IDLE_GPU_PERCENT, IDLE_MINUTES, MAX_RUNTIME_HOURS, NixOptionBound } from '../nixos/option-bounds';
 import { WorkspaceSpec } from './workspace-spec';
@@ -136,6 +137,15 @@ export function validateWorkspace(
       }
       const parsed = typeof cidr === 'string' ? parseCidr(cidr) : { problem: 'is not a string', canonical: undefined };
       if (parsed.problem) throw fail('access.allowedCidrs', cidr, parsed.problem);
+      // The networks the construct makes (or takes) give the VM an IPv4 address only: an IPv6
+      // range would be a rule that never matches (and GCP refuses a rule mixing the two).
+      if (parsed.canonical!.includes(':')) {
+        throw fail(
+          'access.allowedCidrs',
+          cidr,
+          `is an IPv6 range, and the workspace has no IPv6 address on ${CLOUD_NAME[spec.cloud]}; list the IPv4 ranges people come from (their IPv6 traffic reaches it over IPv4 from the same networks, or not at all)`,
+        );
+      }
       if (!canonical.includes(parsed.canonical!)) canonical.push(parsed.canonical!);
     }
     for (const kind of ['ipv4', 'ipv6'] as const) {
@@ -355,6 +365,11 @@ function workspaceLabels(
     if (reserved.includes(key)) {
       throw fail('labels', key, `is set by the library; remove it (use costCenter for 'cost-center', owner for 'owner')`);
     }
+    // The library's own keys select resources (the AWS snapshot policy targets the home volume by
+    // `ml-workspace-home`): one workspace's label must not make another's policy take its disk.
+    if (key.startsWith(`${LabelKey.ML_WORKSPACE}-`) || key.startsWith(`${LabelKey.ML_WORKSPACE}_`)) {
+      throw fail('labels', key, `starts with '${LabelKey.ML_WORKSPACE}', which the library keeps for its own keys; choose another key`);
+    }
     if (!GCP_LABEL_KEY.test(key)) {
       throw fail('labels', key, "is not a valid label key; use 1-63 lowercase letters, digits, '_' or '-', starting with a letter");
     }
@@ -378,6 +393,10 @@ export function validateGcpTarget(scope: Construct, spec: WorkspaceSpec, target:
   }
   if (isKnown(target.region) && !/^[a-z]+-[a-z]+[0-9]+$/.test(target.region ?? '')) {
     throw fail('target.region', target.region, "is not a GCP region; e.g. 'europe-west4'");
+  }
+  if (isKnown(target.region) && !target.allowUnlistedRegion) {
+    const problem = unlistedRegionProblem('gcp', target.region, 'target.allowUnlistedRegion');
+    if (problem) throw fail('target.region', target.region, problem);
   }
   if (isKnown(target.zone) && isKnown(target.region) && !new RegExp(`^${target.region}-[a-z]$`).test(target.zone ?? '')) {
     throw fail('target.zone', target.zone, `is not a zone of region '${target.region}'; e.g. '${target.region}-a'`);

@@ -15,7 +15,7 @@ import { AWS, awsMachineDoc, awsWorkspace, policyDoc } from './aws-util';
 
 const LABELS = { 'cost-center': 'unassigned', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
 const tagged = (name: string) => ({ ...LABELS, Name: name });
-const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24', '2001:db8::/48'] });
+const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24', '198.51.100.0/24'] });
 const ZONE = WorkspaceDns.zone({ zoneName: 'Z0123456789ABCDEFGHIJ', recordName: 'alice.ml.example.com' });
 const KMS = 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0000-1111-2222-333344445555';
 
@@ -327,17 +327,17 @@ describe('GpuWorkspace on AWS, public with Let\'s Encrypt on a Route 53 name', (
   const s = awsWorkspace({ access: PUBLIC, dns: ZONE });
   const instance = s.one('aws_instance');
 
-  test('HTTPS from each allowed range (IPv4 and IPv6), port 80 for ACME, no SSH, no NAT or endpoints', () => {
+  test('HTTPS from each allowed range, port 80 for ACME, no SSH, no NAT or endpoints', () => {
     const ingress = Object.values(s.of('aws_vpc_security_group_ingress_rule')).map((r: any) => [r.from_port, r.cidr_ipv4 ?? r.cidr_ipv6, r.description]);
     expect(ingress).toEqual([
       [80, '0.0.0.0/0', "Let's Encrypt HTTP-01 challenge and redirect to HTTPS; nginx serves nothing else on 80"],
-      [443, '2001:db8::/48', 'HTTPS to the IDE from an allowed range'],
+      [443, '198.51.100.0/24', 'HTTPS to the IDE from an allowed range'],
       [443, '203.0.113.0/24', 'HTTPS to the IDE from an allowed range'],
     ]);
     // Rules are named after their range, so removing one range leaves the others in place.
     expect(Object.keys(s.of('aws_vpc_security_group_ingress_rule'))).toEqual([
       'alice_AcmeIngress_2E31BE6D',
-      'alice_HttpsIngress-2001_db8___48_171DA2FA',
+      'alice_HttpsIngress-198511000_24_6044BAD8',
       'alice_HttpsIngress-20301130_24_73BFA47E',
     ]);
     expect(s.of('aws_nat_gateway')).toEqual({});

@@ -1,6 +1,7 @@
 import * as ipaddr from 'ipaddr.js';
 import { Construct } from 'constructs';
 import { AwsTargetOptions } from '../../core/cloud-target';
+import { unlistedRegionProblem } from '../../core/regions';
 import { invalid, isKnown } from '../../core/validation';
 import { estimatedDocumentBytes } from '../../nixos/machine-config';
 import { cidrProblem } from '../../workspace/validate';
@@ -11,6 +12,9 @@ const KIND = 'GpuWorkspace';
 
 /** EC2 accepts at most 16 KB of user data (before base64). @internal */
 export const AWS_USER_DATA_LIMIT = 16384;
+
+/** The largest gp3 volume, in GiB (16 TiB). */
+const GP3_MAX_GIB = 16384;
 
 /** Nearest offered model for catalog GPUs AWS does not have. */
 const NEAREST: Record<string, string> = { 'nvidia-a10': 'Gpu.NVIDIA_A10G' };
@@ -26,6 +30,10 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
 
   if (isKnown(target.region) && !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(target.region ?? '')) {
     throw fail('target.region', target.region, "is not an AWS region; e.g. 'eu-west-1'");
+  }
+  if (isKnown(target.region) && !target.allowUnlistedRegion) {
+    const problem = unlistedRegionProblem('aws', target.region, 'target.allowUnlistedRegion');
+    if (problem) throw fail('target.region', target.region, problem);
   }
   if (known(target.availabilityZone) && isKnown(target.region) && !new RegExp(`^${target.region}[a-z]$`).test(target.availabilityZone)) {
     throw fail('target.availabilityZone', target.availabilityZone, `is not an availability zone of region '${target.region}'; e.g. '${target.region}a'`);
@@ -61,6 +69,13 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
   }
   if (known(target.instanceType) && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(target.instanceType)) {
     throw fail('target.instanceType', target.instanceType, "is not an EC2 instance type; e.g. 'g6.xlarge'");
+  }
+
+  // gp3 volumes end at 16 TiB.
+  for (const [prop, size] of [['homeDiskSizeGiB', spec.homeDiskSizeGiB], ['bootDiskSizeGiB', spec.bootDiskSizeGiB]] as const) {
+    if (isKnown(size) && size > GP3_MAX_GIB) {
+      throw fail(prop, size, `is more than a gp3 volume holds on AWS (${GP3_MAX_GIB} GiB); use at most ${GP3_MAX_GIB}`);
+    }
   }
 
   const gpu = spec.gpu;

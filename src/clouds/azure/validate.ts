@@ -7,6 +7,7 @@ import { DnsMode } from '../../core/dns';
 import { DOMAIN } from '../../core/email';
 import { invalid, isKnown } from '../../core/validation';
 import { addressSpaceShare, BROAD_SHARE } from '../../core/cidr';
+import { unlistedRegionProblem } from '../../core/regions';
 import { cidrProblem } from '../../workspace/validate';
 import { ipv4Subnet } from '../common/network';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
@@ -82,6 +83,10 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
 
   if (isKnown(target.location) && !LOCATION.test(target.location ?? '')) {
     throw fail('target.location', target.location, "is not an Azure location name; use the lowercase name without spaces, e.g. 'westeurope'");
+  }
+  if (isKnown(target.location) && !target.allowUnlistedLocation) {
+    const problem = unlistedRegionProblem('azure', target.location, 'target.allowUnlistedLocation');
+    if (problem) throw fail('target.location', target.location, problem.replace('a region this release', 'a location this release').replace('A region newer', 'A location newer'));
   }
 
   if (target.imageId === undefined || target.imageId === '') {
