@@ -1,4 +1,4 @@
-import { TerraformResource } from 'cdktf';
+import { App, Aspects, IAspect, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 
 /** One suppressed rule with the reason a reviewer will read. */
@@ -12,6 +12,19 @@ export interface PolicySuppression {
 const METADATA_TYPE = 'ml-workspace:policy-suppression';
 
 /**
+ * Writes the suppressions that cover a resource into its `//` block at synthesis, so a resource
+ * added under the construct after the suppression is recorded too.
+ */
+class SuppressionRecorder implements IAspect {
+  public visit(node: IConstruct): void {
+    if (node instanceof TerraformResource) {
+      node.addOverride('//.ml_workspace_policy_suppressions', PolicySuppressions.of(node));
+    }
+  }
+}
+const RECORDER = new SuppressionRecorder();
+
+/**
  * Per-resource suppressions of policy findings. They are recorded as construct metadata and,
  * on every resource they cover, in the synthesized JSON under
  * `"//": { "ml_workspace_policy_suppressions": [...] }` (Terraform ignores `//` keys), where a
@@ -20,6 +33,12 @@ const METADATA_TYPE = 'ml-workspace:policy-suppression';
 export class PolicySuppressions {
   /** Suppresses rules on a construct (a resource, or a construct whose resources it covers). */
   public static add(construct: IConstruct, suppressions: PolicySuppression[]): void {
+    // A finding is suppressed where a reviewer can see why: never for a whole stack or app.
+    if (construct instanceof TerraformStack || construct instanceof App || construct.node.scope === undefined) {
+      throw new Error(
+        `PolicySuppressions '${construct.node.path || '<app>'}': suppressions apply to a resource or to the construct that owns it (e.g. one GpuWorkspace), never to a whole stack or app`,
+      );
+    }
     for (const s of suppressions) {
       if (!/^MLW-[A-Z]+[0-9]+$/.test(s.id)) {
         throw new Error(`PolicySuppressions '${construct.node.path}': id '${s.id}' is not a rule id; use one like 'MLW-NET1' (see RULES.md)`);
@@ -31,10 +50,7 @@ export class PolicySuppressions {
       }
       construct.node.addMetadata(METADATA_TYPE, { id: s.id, reason: s.reason.trim() });
     }
-    const resources = construct.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
-    for (const resource of resources) {
-      resource.addOverride('//.ml_workspace_policy_suppressions', PolicySuppressions.of(resource));
-    }
+    if (!Aspects.of(construct).all.includes(RECORDER)) Aspects.of(construct).add(RECORDER);
   }
 
   /** The suppressions that apply to a construct: its own and its parents'. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Aspects, GcsBackend, TerraformLocal, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Construct } from 'constructs';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from '../../src';
@@ -183,4 +184,25 @@ test('MLW-META1 sees a sensitive Terraform variable put into metadata through an
   w.gcp!.instance.addOverride('metadata.region', region.stringValue);
 
   expect(findings(stack).map(([, , message]) => String(message).slice(0, 11))).toEqual(['[MLW-META1]']);
+});
+
+test('a suppression added before a resource exists still leaves its record on that resource', () => {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new GoogleProvider(stack, 'google', { project: 'p' });
+  const group = new Construct(stack, 'mirrors');
+  PolicySuppressions.add(group, [{ id: 'MLW-NET1', reason: 'public read-only git mirrors, reviewed by security' }]);
+  new ComputeFirewall(group, 'git', { name: 'git', network: 'n', sourceRanges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['9418'] }] });
+
+  expect(findings(stack)).toEqual([]);
+  expect(Object.values<any>(fullJson(stack).resource.google_compute_firewall)[0]['//'].ml_workspace_policy_suppressions).toEqual([
+    { id: 'MLW-NET1', reason: 'public read-only git mirrors, reviewed by security' },
+  ]);
+});
+
+test('a suppression on a whole stack or app is refused', () => {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  const message = 'suppressions apply to a resource or to the construct that owns it (e.g. one GpuWorkspace), never to a whole stack or app';
+  expect(() => PolicySuppressions.add(stack, [{ id: 'MLW-NET1', reason: 'everything here is fine, trust me' }])).toThrow(`PolicySuppressions 'test': ${message}`);
+  expect(() => PolicySuppressions.add(app, [{ id: 'MLW-NET1', reason: 'everything here is fine, trust me' }])).toThrow(message);
 });
