@@ -2,6 +2,7 @@ import { ALL_RULES } from '../../src/policy/rules';
 import { DISK1 } from '../../src/policy/rules/disk1-prevent-destroy';
 import { GPU1 } from '../../src/policy/rules/gpu1-host-maintenance';
 import { IAM1 } from '../../src/policy/rules/iam1-default-service-account';
+import { IAM2 } from '../../src/policy/rules/iam2-admin-roles';
 import { NET1 } from '../../src/policy/rules/net1-open-ingress';
 import { NET2 } from '../../src/policy/rules/net2-ssh-from-anywhere';
 import { VM1 } from '../../src/policy/rules/vm1-shielded';
@@ -41,6 +42,40 @@ const GOOD_EC2 = {
 };
 
 const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
+  // Administrator-class and project-wide grants
+  [IAM2, 'GCP: Editor on the project', { type: 'google_project_iam_member', config: { role: 'roles/editor', member: 'user:alice@example.com' } }, RuleOutcome.NON_COMPLIANT],
+  [IAM2, 'GCP: Owner through a binding', { type: 'google_project_iam_binding', config: { role: 'roles/owner', members: ['group:ml@example.com'] } }, RuleOutcome.NON_COMPLIANT],
+  [
+    IAM2,
+    "GCP: a workspace identity's project-wide secret access",
+    { type: 'google_project_iam_member', config: { role: 'roles/secretmanager.secretAccessor', member: 'serviceAccount:${google_service_account.alice.email}' } },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    IAM2,
+    'GCP: a workspace identity writing logs',
+    { type: 'google_project_iam_member', config: { role: 'roles/logging.logWriter', member: 'serviceAccount:${google_service_account.alice.email}' } },
+    RuleOutcome.COMPLIANT,
+  ],
+  [IAM2, 'GCP: storage admin on a bucket', { type: 'google_storage_bucket_iam_member', config: { role: 'roles/storage.admin', member: 'user:a@example.com' } }, RuleOutcome.NON_COMPLIANT],
+  [IAM2, "GCP: acting as the workspace's own account", { type: 'google_service_account_iam_member', config: { role: 'roles/iam.serviceAccountUser', member: 'user:a@example.com' } }, RuleOutcome.COMPLIANT],
+  [IAM2, 'AWS: AdministratorAccess on a role', { type: 'aws_iam_role_policy_attachment', config: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } }, RuleOutcome.NON_COMPLIANT],
+  [IAM2, 'AWS: the Session Manager policy', { type: 'aws_iam_role_policy_attachment', config: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' } }, RuleOutcome.COMPLIANT],
+  [
+    IAM2,
+    'AWS: an inline policy allowing everything',
+    { type: 'aws_iam_role_policy', config: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: ['*'] }] }) } },
+    RuleOutcome.NON_COMPLIANT,
+  ],
+  [
+    IAM2,
+    'AWS: an inline policy reading one secret',
+    { type: 'aws_iam_role_policy', config: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:x' }] }) } },
+    RuleOutcome.COMPLIANT,
+  ],
+  [IAM2, 'Azure: Contributor on a resource group', { type: 'azurerm_role_assignment', config: { role_definition_name: 'Contributor', scope: '/subscriptions/s/resourceGroups/rg' } }, RuleOutcome.NON_COMPLIANT],
+  [IAM2, 'Azure: Reader on the whole subscription', { type: 'azurerm_role_assignment', config: { role_definition_name: 'Reader', scope: '/subscriptions/0000' } }, RuleOutcome.NON_COMPLIANT],
+  [IAM2, 'Azure: Key Vault Secrets User on one secret', { type: 'azurerm_role_assignment', config: { role_definition_name: 'Key Vault Secrets User', scope: '${azurerm_key_vault_secret.t.resource_versionless_id}' } }, RuleOutcome.COMPLIANT],
   // Secrets in metadata: the token formats people paste, sensitive variables, and what makes VMs
   ...([
     ['a Hugging Face token', 'hf_' + 'a'.repeat(34)],

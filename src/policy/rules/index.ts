@@ -5,6 +5,7 @@ import { ENC1 } from './enc1-customer-keys';
 import { ENC2 } from './enc2-encryption-at-rest';
 import { GPU1 } from './gpu1-host-maintenance';
 import { IAM1 } from './iam1-default-service-account';
+import { IAM2 } from './iam2-admin-roles';
 import { LBL1 } from './lbl1-required-labels';
 import { META1 } from './meta1-secrets-in-metadata';
 import { NET1 } from './net1-open-ingress';
@@ -16,4 +17,4 @@ import { VM2 } from './vm2-login-hardening';
 import { VM3 } from './vm3-metadata-service';
 
 /** Every rule, in the order of RULES.md. @internal */
-export const ALL_RULES: PolicyRule[] = [NET1, NET2, NET3, NET4, VM1, VM2, VM3, IAM1, META1, DISK1, DISK2, ENC1, ENC2, GPU1, LBL1];
+export const ALL_RULES: PolicyRule[] = [NET1, NET2, NET3, NET4, VM1, VM2, VM3, IAM1, IAM2, META1, DISK1, DISK2, ENC1, ENC2, GPU1, LBL1];
