@@ -15,6 +15,8 @@ import { LBL1 } from '../../src/policy/rules/lbl1-required-labels';
 import { ENC2 } from '../../src/policy/rules/enc2-encryption-at-rest';
 import { NET4 } from '../../src/policy/rules/net4-open-egress';
 import { VM3 } from '../../src/policy/rules/vm3-metadata-service';
+import { VM4 } from '../../src/policy/rules/vm4-azure-extensions';
+import { NET5 } from '../../src/policy/rules/net5-key-vault-firewall';
 import { PolicyRule, RuleOutcome } from '../../src/policy/rule';
 
 const fw = (source_ranges: string[], allow: any[]) => ({ type: 'google_compute_firewall', config: { direction: 'INGRESS', source_ranges, allow } });
@@ -42,6 +44,15 @@ const GOOD_EC2 = {
 };
 
 const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
+  // Azure: no extensions; Key Vaults closed to the internet
+  [VM4, 'Azure: a VM with extensions allowed', azureVm({ allow_extension_operations: true }), RuleOutcome.NON_COMPLIANT],
+  [VM4, 'Azure: a VM that does not say (extensions default to allowed)', azureVm({}), RuleOutcome.NON_COMPLIANT],
+  [VM4, 'Azure: a VM with extensions off', azureVm({ allow_extension_operations: false }), RuleOutcome.COMPLIANT],
+  [NET5, 'Azure: a vault open to every network', { type: 'azurerm_key_vault', config: { public_network_access_enabled: true, network_acls: { default_action: 'Allow', bypass: 'AzureServices' } } }, RuleOutcome.NON_COMPLIANT],
+  [NET5, 'Azure: a vault without network rules', { type: 'azurerm_key_vault', config: {} }, RuleOutcome.NON_COMPLIANT],
+  [NET5, 'Azure: a vault denying all but two halves of the internet', { type: 'azurerm_key_vault', config: { network_acls: { default_action: 'Deny', ip_rules: ['0.0.0.0/1', '128.0.0.0/1'] } } }, RuleOutcome.NON_COMPLIANT],
+  [NET5, 'Azure: a vault admitting the deployer only', { type: 'azurerm_key_vault', config: { network_acls: { default_action: 'Deny', ip_rules: ['198.51.100.0/24'] } } }, RuleOutcome.COMPLIANT],
+  [NET5, 'Azure: a vault without public access', { type: 'azurerm_key_vault', config: { public_network_access_enabled: false } }, RuleOutcome.COMPLIANT],
   // Administrator-class and project-wide grants
   [IAM2, 'GCP: Editor on the project', { type: 'google_project_iam_member', config: { role: 'roles/editor', member: 'user:alice@example.com' } }, RuleOutcome.NON_COMPLIANT],
   [IAM2, 'GCP: Owner through a binding', { type: 'google_project_iam_binding', config: { role: 'roles/owner', members: ['group:ml@example.com'] } }, RuleOutcome.NON_COMPLIANT],
