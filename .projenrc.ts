@@ -8,6 +8,8 @@ const providers = {
   '@cdktf/provider-azurerm': '^14.23.1',
   '@cdktf/provider-tls': '^11.0.1',
   '@cdktf/provider-random': '^12.0.1',
+  // time_rotating: the connection token's rotation schedule, reproducible at synthesis.
+  '@cdktf/provider-time': '^11.0.1',
 };
 const peer = Object.entries(providers).map(([name, range]) => `${name}@${range}`);
 

@@ -51,6 +51,18 @@ export interface SsoOptions {
   readonly oidcIssuerUrl?: string;
 }
 
+/** Options for {@link WorkspaceAuth.connectionToken}. */
+export interface ConnectionTokenOptions {
+  /**
+   * Make a new token at the first `cdktf deploy` after this many days (0–365; 0 never rotates).
+   * The machine reads it within the hour and restarts the IDE with it (open terminals end);
+   * the old token stops working. Synthesis stays the same between runs: the schedule is a
+   * Terraform `time_rotating` resource.
+   * @default 30
+   */
+  readonly rotationDays?: number;
+}
+
 /**
  * Authentication in front of the IDE. Either way the IDE listens only on a Unix socket that
  * nginx (with TLS) and the workspace user can open.
@@ -61,8 +73,11 @@ export class WorkspaceAuth {
    * at boot into a file on tmpfs (`ide.connectionTokenFile`). The outputs give the command
    * that prints it.
    */
-  public static connectionToken(): WorkspaceAuth {
-    return new WorkspaceAuth(AuthMode.CONNECTION_TOKEN, undefined);
+  public static connectionToken(options: ConnectionTokenOptions = {}): WorkspaceAuth {
+    if (typeof options !== 'object' || options === null) {
+      throw new Error(`WorkspaceAuth.connectionToken: options ${describe(options)} must be an object: { rotationDays? }`);
+    }
+    return new WorkspaceAuth(AuthMode.CONNECTION_TOKEN, undefined, options.rotationDays ?? 30);
   }
 
   /** oauth2-proxy with the given provider and allow-list. */
@@ -82,5 +97,7 @@ export class WorkspaceAuth {
     public readonly mode: AuthMode,
     /** SSO settings, for `AuthMode.SSO`. */
     public readonly ssoOptions: SsoOptions | undefined,
+    /** Days between connection tokens, for `AuthMode.CONNECTION_TOKEN` (0: never rotated). */
+    public readonly tokenRotationDays: number = 0,
   ) {}
 }

@@ -402,6 +402,7 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
             allowedDomains: sso.allowedDomains ?? [],
           }
           : undefined,
+      tokenRotationDays: auth.tokenRotationDays,
     },
     dns: { mode: dns.mode, zone: dns.zoneOptions },
     spot: props.spot ?? false,

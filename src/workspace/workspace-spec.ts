@@ -27,7 +27,12 @@ export interface WorkspaceSpec {
     readonly caCertificatePem?: string;
     readonly caPrivateKeyPem?: string;
   };
-  readonly auth: { readonly mode: AuthMode; readonly sso?: SsoOptions & { allowedEmails: string[]; allowedDomains: string[] } };
+  readonly auth: {
+    readonly mode: AuthMode;
+    readonly sso?: SsoOptions & { allowedEmails: string[]; allowedDomains: string[] };
+    /** Days between connection tokens (0: never rotated). */
+    readonly tokenRotationDays: number;
+  };
   readonly dns: { readonly mode: DnsMode; readonly zone?: DnsZoneOptions };
   readonly spot: boolean;
   readonly running: boolean;

@@ -76,6 +76,7 @@ describe('examples/gcp-workspace holds a complete GPU workspace', () => {
       google_service_account_iam_member: 1,
       random_id: 1,
       random_password: 1,
+      time_rotating: 1,
     });
   });
 
@@ -137,6 +138,7 @@ describe('examples/aws-workspace holds a complete GPU workspace', () => {
       aws_vpc_security_group_egress_rule: 1,
       aws_vpc_security_group_ingress_rule: 2,
       random_password: 1,
+      time_rotating: 1,
     });
   });
 

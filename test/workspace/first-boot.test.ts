@@ -1,4 +1,4 @@
-import { Gpu, WorkspaceAccess, WorkspaceDns, WorkspaceSize, WorkspaceTls } from '../../src';
+import { Gpu, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from '../../src';
 import { tunnelLocalPort } from '../../src/core/access';
 import { earlyRenewalHours } from '../../src/clouds/common/tls';
 import { azureBuildError, azureWorkspace, buildError, gcpWorkspace, machineDoc } from '../util';
@@ -161,5 +161,32 @@ describe('a GPU on a machine type without it is refused at synthesis', () => {
     ['Azure NC T4 of another count', () => azureWorkspace({ gpu: Gpu.NVIDIA_T4 }, { vmSize: 'Standard_NC16as_T4_v3' })],
   ])('accepts %s', (_name, build) => {
     expect(build).not.toThrow();
+  });
+});
+
+describe('the connection token rotates on a schedule', () => {
+  test('every 30 days by default, through a time_rotating keeper', () => {
+    const s = gcpWorkspace();
+    expect(s.one('time_rotating')).toEqual({ rotation_days: 30 });
+    expect(s.one('random_password').keepers).toEqual({ rotation: '${time_rotating.alice_ConnectionTokenRotation_565E2FDB.id}' });
+    expect(s.json.provider.time).toEqual([{}]);
+  });
+
+  test('rotationDays sets the period; 0 never rotates', () => {
+    expect(gcpWorkspace({ auth: WorkspaceAuth.connectionToken({ rotationDays: 7 }) }).one('time_rotating')).toEqual({ rotation_days: 7 });
+    const never = gcpWorkspace({ auth: WorkspaceAuth.connectionToken({ rotationDays: 0 }) });
+    expect(never.of('time_rotating')).toEqual({});
+    expect(never.one('random_password')).toEqual({ length: 32, special: false });
+  });
+
+  test.each([-1, 366, 1.5, NaN])('rotationDays %s is refused', (rotationDays) => {
+    expect(buildError({ auth: WorkspaceAuth.connectionToken({ rotationDays }) })).toBe(
+      `GpuWorkspace 'alice': auth.rotationDays ${rotationDays} must be a whole number from 0 to 365`,
+    );
+  });
+
+  test('the same on AWS and Azure', () => {
+    expect(awsWorkspace().one('time_rotating')).toEqual({ rotation_days: 30 });
+    expect(azureWorkspace().one('time_rotating')).toEqual({ rotation_days: 30 });
   });
 });

@@ -341,7 +341,9 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
         'application/x-openssh-key',
       ),
     });
-    expect(s.one('random_password')).toEqual({ length: 32, special: false });
+    // A new token at the first apply after 30 days (the machine picks it up within the hour).
+    expect(s.one('random_password')).toEqual({ length: 32, special: false, keepers: { rotation: '${time_rotating.alice_ConnectionTokenRotation_565E2FDB.id}' } });
+    expect(s.one('time_rotating')).toEqual({ rotation_days: 30 });
     expect(s.of('tls_private_key')).toEqual({
       alice_TlsKey_E898865A: { algorithm: 'ECDSA', ecdsa_curve: 'P256' },
       alice_AdminSshKey_08CC6B71: { algorithm: 'ED25519' },

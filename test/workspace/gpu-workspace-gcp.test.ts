@@ -152,7 +152,9 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
       '${tls_self_signed_cert.alice_TlsCert_1709FBA5.cert_pem}',
       '${tls_private_key.alice_TlsKey_E898865A.private_key_pem}',
     ]);
-    expect(s.one('random_password')).toEqual({ length: 32, special: false });
+    // A new token at the first apply after 30 days (the machine picks it up within the hour).
+    expect(s.one('random_password')).toEqual({ length: 32, special: false, keepers: { rotation: '${time_rotating.alice_ConnectionTokenRotation_565E2FDB.id}' } });
+    expect(s.one('time_rotating')).toEqual({ rotation_days: 30 });
     expect(JSON.stringify(instance.metadata)).not.toMatch(/private_key_pem|random_password/);
   });
 

@@ -54,6 +54,7 @@ import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { ipv4Subnet } from '../common/network';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
+import { connectionToken } from '../common/token';
 import { awsInstance } from './instance-types';
 import { AwsWorkspaceResources } from './resources';
 import { validateAwsUserData } from './validate';
@@ -388,7 +389,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
 
   let tokenSecret: SecretsmanagerSecret | undefined;
   if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) {
-    const token = new Password(scope, 'ConnectionToken', { length: 32, special: false });
+    const token = connectionToken(scope, spec.auth.tokenRotationDays);
     tokenSecret = addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, spec.user, token.result);
   } else {
     const sso = spec.auth.sso!;

@@ -46,6 +46,7 @@ import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider, ensureTlsProvider } from '../common/providers';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
+import { connectionToken } from '../common/token';
 import { AzureWorkspaceResources } from './resources';
 import { azureSubnets, azureUsesBastion, DEFAULT_VNET_CIDR } from './validate';
 import { azureVmSize } from './vm-sizes';
@@ -453,7 +454,7 @@ export function buildAzureWorkspace(
   };
 
   if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) {
-    const token = new Password(scope, 'ConnectionToken', { length: 32, special: false });
+    const token = connectionToken(scope, spec.auth.tokenRotationDays);
     addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, token.result, 'text/plain', { owner: spec.user });
   } else {
     const sso = spec.auth.sso!;

@@ -1,4 +1,5 @@
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { TerraformProvider, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
@@ -20,6 +21,11 @@ export function ensureProvider(scope: IConstruct, terraformType: string, create:
 /** @internal */
 export function ensureRandomProvider(scope: IConstruct): void {
   ensureProvider(scope, 'random', (stack) => new RandomProvider(stack, 'ml-workspace-random'));
+}
+
+/** @internal */
+export function ensureTimeProvider(scope: IConstruct): void {
+  ensureProvider(scope, 'time', (stack) => new TimeProvider(stack, 'ml-workspace-time'));
 }
 
 /** @internal */

@@ -36,6 +36,7 @@ import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
+import { connectionToken } from '../common/token';
 import { BuiltWorkspace } from '../common/built';
 import { GcpWorkspaceResources } from './resources';
 import { gcpMachine } from './machine-types';
@@ -301,7 +302,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   };
 
   if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) {
-    const token = new Password(scope, 'ConnectionToken', { length: 32, special: false });
+    const token = connectionToken(scope, spec.auth.tokenRotationDays);
     addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, spec.user, token.result);
   } else {
     const sso = spec.auth.sso!;
