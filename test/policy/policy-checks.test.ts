@@ -47,7 +47,7 @@ test('a public IP on a private workspace (changed through an escape hatch) is fo
   const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
   ws.gcp!.instance.addOverride('network_interface.0.access_config', [{}]);
   expect(findings(stack)).toEqual([
-    ['test/alice/Resource', '@cdktf/error', '[MLW-NET3] The instance has a public IP although public access was not asked for. (checkov: CKV_GCP_40, CKV_AWS_88)'],
+    ['test/alice/Resource', '@cdktf/error', "[MLW-NET3] The instance has a public IP (IPv4 or IPv6, its own, its subnet's, or an Elastic IP on its interface) although public access was not asked for. (checkov: CKV_GCP_40, CKV_AWS_88)"],
   ]);
 });
 

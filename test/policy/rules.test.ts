@@ -44,6 +44,12 @@ const GOOD_EC2 = {
 };
 
 const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
+  // Public exposure by every path
+  [NET3, 'GCP: an external IPv6 address', vm({ network_interface: [{ ipv6_access_config: [{ network_tier: 'PREMIUM' }] }] }), RuleOutcome.NON_COMPLIANT],
+  [NET3, 'AWS: a subnet that maps public IPs on launch', { type: 'aws_subnet', config: { map_public_ip_on_launch: true } }, RuleOutcome.NON_COMPLIANT],
+  [NET3, 'AWS: a subnet that does not', { type: 'aws_subnet', config: { map_public_ip_on_launch: false } }, RuleOutcome.COMPLIANT],
+  [NET3, 'AWS: an Elastic IP associated with an interface', { type: 'aws_eip_association', config: { network_interface_id: 'eni-1', allocation_id: 'a' } }, RuleOutcome.NON_COMPLIANT],
+  [NET3, 'AWS: an Elastic IP on an interface', { type: 'aws_eip', config: { domain: 'vpc', network_interface: 'eni-1' } }, RuleOutcome.NON_COMPLIANT],
   // Azure: no extensions; Key Vaults closed to the internet
   [VM4, 'Azure: a VM with extensions allowed', azureVm({ allow_extension_operations: true }), RuleOutcome.NON_COMPLIANT],
   [VM4, 'Azure: a VM that does not say (extensions default to allowed)', azureVm({}), RuleOutcome.NON_COMPLIANT],
