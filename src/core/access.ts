@@ -62,7 +62,8 @@ export class WorkspaceAccess {
         `WorkspaceAccess.public: options ${describe(options)} must be an object with allowedCidrs, a list of CIDR ranges, e.g. { allowedCidrs: ['203.0.113.0/24'] }`,
       );
     }
-    return new WorkspaceAccess(AccessMode.PUBLIC, [...(options.allowedCidrs ?? [])], options.allowBroadRanges ?? false);
+    // Only `true` opts in: a truthy string such as 'false' must not open the IDE to the internet.
+    return new WorkspaceAccess(AccessMode.PUBLIC, [...(options.allowedCidrs ?? [])], options.allowBroadRanges === true);
   }
 
   /**

@@ -395,7 +395,7 @@ export function validateGcpTarget(scope: Construct, spec: WorkspaceSpec, target:
   if (isKnown(target.region) && !/^[a-z]+-[a-z]+[0-9]+$/.test(target.region ?? '')) {
     throw fail('target.region', target.region, "is not a GCP region; e.g. 'europe-west4'");
   }
-  if (isKnown(target.region) && !target.allowUnlistedRegion) {
+  if (isKnown(target.region) && target.allowUnlistedRegion !== true) {
     const problem = unlistedRegionProblem('gcp', target.region, 'target.allowUnlistedRegion');
     if (problem) throw fail('target.region', target.region, problem);
   }

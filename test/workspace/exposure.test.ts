@@ -69,3 +69,9 @@ describe('access.allowedCidrs: every range means one thing', () => {
     expect(() => gcpWorkspace(publicTo([range]))).not.toThrow();
   });
 });
+
+test("only allowBroadRanges: true opts in; a truthy value such as 'false' does not", () => {
+  expect(buildError({ access: WorkspaceAccess.public({ allowedCidrs: ['0.0.0.0/0'], allowBroadRanges: 'false' as unknown as boolean }), tls: WorkspaceTls.selfSigned() })).toMatch(
+    /^GpuWorkspace 'alice': access.allowedCidrs \["0.0.0.0\/0"\] together cover 100% of the IPv4 internet/,
+  );
+});

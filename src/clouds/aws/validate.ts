@@ -31,7 +31,7 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
   if (isKnown(target.region) && !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(target.region ?? '')) {
     throw fail('target.region', target.region, "is not an AWS region; e.g. 'eu-west-1'");
   }
-  if (isKnown(target.region) && !target.allowUnlistedRegion) {
+  if (isKnown(target.region) && target.allowUnlistedRegion !== true) {
     const problem = unlistedRegionProblem('aws', target.region, 'target.allowUnlistedRegion');
     if (problem) throw fail('target.region', target.region, problem);
   }

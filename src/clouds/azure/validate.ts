@@ -84,7 +84,7 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
   if (isKnown(target.location) && !LOCATION.test(target.location ?? '')) {
     throw fail('target.location', target.location, "is not an Azure location name; use the lowercase name without spaces, e.g. 'westeurope'");
   }
-  if (isKnown(target.location) && !target.allowUnlistedLocation) {
+  if (isKnown(target.location) && target.allowUnlistedLocation !== true) {
     const problem = unlistedRegionProblem('azure', target.location, 'target.allowUnlistedLocation');
     if (problem) throw fail('target.location', target.location, problem.replace('a region this release', 'a location this release').replace('A region newer', 'A location newer'));
   }
