@@ -1,5 +1,6 @@
-# A small stand-in for nixpkgs' `lib`, enough to evaluate the `options` of this
-# repository's NixOS modules without nixpkgs (see option-paths.nix).
+# A small stand-in for nixpkgs' `lib`, enough to evaluate this repository's
+# NixOS modules and the models of nixpkgs in ./nixpkgs without nixpkgs (see
+# option-paths.nix and eval-nixos.nix, which merges definitions with it).
 #
 # Option constructors and types record what they were given instead of doing
 # what the module system does: `mkOption` returns its arguments tagged as an

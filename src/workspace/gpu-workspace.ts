@@ -204,10 +204,6 @@ export class GpuWorkspace extends Construct {
     if (!(target instanceof CloudTarget)) {
       throw invalid(this, 'GpuWorkspace', 'target', target, "must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })");
     }
-    const options = target.gcpOptions ?? target.awsOptions ?? target.azureOptions;
-    if (typeof options !== 'object' || options === null) {
-      throw invalid(this, 'GpuWorkspace', 'target', options, `has no options; pass them to CloudTarget.${target.cloud.toLowerCase()}({ ... })`);
-    }
     this.target = props.target;
     this._spec = resolveSpec(this, props);
     this.claimName(id, props.target);

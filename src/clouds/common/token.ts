@@ -1,7 +1,7 @@
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Rotating } from '@cdktf/provider-time/lib/rotating';
 import { Construct } from 'constructs';
-import { ensureRandomProvider, ensureTimeProvider } from './providers';
+import { ensureTimeProvider } from './providers';
 
 /**
  * The IDE's connection token: 32 random characters, made again at the first apply after
@@ -12,7 +12,6 @@ import { ensureRandomProvider, ensureTimeProvider } from './providers';
  * @internal
  */
 export function connectionToken(scope: Construct, rotationDays: number): Password {
-  ensureRandomProvider(scope);
   if (rotationDays === 0) return new Password(scope, 'ConnectionToken', { length: 32, special: false });
   ensureTimeProvider(scope);
   const rotation = new Rotating(scope, 'ConnectionTokenRotation', { rotationDays });
