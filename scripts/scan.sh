@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Independent check: scans every synthesized example with checkov, installed from PyPI into a
-# local virtualenv (.venv/checkov). Accepted findings and their reasons: scripts/checkov-skips.json.
+# Independent check: scans every synthesized example and the scan configurations (each cloud's
+# defaults and single sign-on, scripts/scan-configurations.ts) with checkov, installed from PyPI
+# into a local virtualenv (.venv/checkov). Accepted findings and their reasons:
+# scripts/checkov-skips.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHECKOV_VERSION=3.3.30
@@ -10,4 +12,5 @@ if [ ! -x "$venv/bin/checkov" ] || ! "$venv/bin/checkov" --version 2>/dev/null |
   "$venv/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
 fi
 [ -d examples/gcp-workspace/cdktf.out ] || npm run synth:examples >/dev/null
+npx ts-node -r tsconfig-paths/register --project tsconfig.dev.json scripts/scan-configurations.ts
 CHECKOV="$venv/bin/checkov" python3 scripts/checkov-scan.py

@@ -3,8 +3,8 @@
 // HTTPS from one office range, with a 500 GiB encrypted home volume snapshotted daily. No SSH
 // port is open: shells go through Session Manager.
 //
-//   ML_WORKSPACE_ZONE_ID=Z... AWS_REGION=eu-west-1 npx cdktf deploy
-import { App, Aspects, TerraformStack } from 'cdktf';
+//   ML_WORKSPACE_ZONE_ID=Z... AWS_REGION=eu-west-1 ML_WORKSPACE_STATE_BUCKET=my-tfstate-bucket npx cdktf deploy
+import { App, Aspects, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CloudTarget,
@@ -19,6 +19,17 @@ import {
 class AwsWorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+
+    // State holds the workspace's generated secrets: keep it in an S3 bucket that only the
+    // deployers can read, encrypted, with S3-native locking (Terraform 1.10 and later; the
+    // setting is newer than cdktf's S3BackendConfig, hence the override).
+    const state = new S3Backend(this, {
+      bucket: process.env.ML_WORKSPACE_STATE_BUCKET ?? 'ml-research-tfstate',
+      key: 'ml-workspace/aws.tfstate',
+      region: process.env.AWS_REGION ?? 'eu-west-1',
+      encrypt: true,
+    });
+    state.addOverride('use_lockfile', true);
 
     const workspace = new GpuWorkspace(this, 'alice', {
       target: CloudTarget.aws({ region: process.env.AWS_REGION ?? 'eu-west-1' }),

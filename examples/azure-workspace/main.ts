@@ -4,14 +4,25 @@
 // up daily. No SSH port is open to the internet.
 //
 //   ARM_SUBSCRIPTION_ID=... ML_WORKSPACE_IMAGE_ID=/subscriptions/.../images/ml-workspace-nixos \
-//   ML_WORKSPACE_OWNER_OID=<your Entra object id> npx cdktf deploy
-import { App, Aspects, TerraformStack } from 'cdktf';
+//   ML_WORKSPACE_OWNER_OID=<your Entra object id> ML_WORKSPACE_STATE_ACCOUNT=<storage account> npx cdktf deploy
+import { App, Aspects, AzurermBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudTarget, Gpu, GpuWorkspace, WorkspaceAccess, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
 
 class AzureWorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+
+    // State holds the workspace's generated secrets: keep it in a blob container that only the
+    // deployers can read (Azure Storage encrypts it and leases the blob as a lock), reached
+    // with Entra ID rather than the account's shared keys.
+    new AzurermBackend(this, {
+      resourceGroupName: 'ml-tfstate',
+      storageAccountName: process.env.ML_WORKSPACE_STATE_ACCOUNT ?? 'mlresearchtfstate',
+      containerName: 'tfstate',
+      key: 'ml-workspace/azure.tfstate',
+      useAzureadAuth: true,
+    });
 
     const workspace = new GpuWorkspace(this, 'alice', {
       target: CloudTarget.azure({

@@ -2,14 +2,18 @@
 // VS Code behind nginx with a Let's Encrypt certificate, reachable over HTTPS from one office
 // range, with a 500 GiB home disk snapshotted daily.
 //
-//   GOOGLE_CLOUD_PROJECT=my-project npx cdktf deploy
-import { App, Aspects, TerraformStack } from 'cdktf';
+//   GOOGLE_CLOUD_PROJECT=my-project ML_WORKSPACE_STATE_BUCKET=my-tfstate-bucket npx cdktf deploy
+import { App, Aspects, GcsBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudTarget, Gpu, GpuWorkspace, WorkspaceAccess, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
 
 class GcpWorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+
+    // State holds the workspace's generated secrets: keep it in a versioned GCS bucket that
+    // only the deployers can read (GCS encrypts it and locks it for each run).
+    new GcsBackend(this, { bucket: process.env.ML_WORKSPACE_STATE_BUCKET ?? 'ml-research-tfstate', prefix: 'ml-workspace/gcp' });
 
     const workspace = new GpuWorkspace(this, 'alice', {
       target: CloudTarget.gcp({

@@ -1,10 +1,10 @@
 """A GPU workspace on AWS, from Python: the same stack as examples/aws-workspace.
 
-    ML_WORKSPACE_ZONE_ID=Z... AWS_REGION=eu-west-1 npx cdktf-cli@0.21 deploy
+    ML_WORKSPACE_ZONE_ID=Z... AWS_REGION=eu-west-1 ML_WORKSPACE_STATE_BUCKET=my-tfstate-bucket npx cdktf-cli@0.21 deploy
 """
 import os
 
-from cdktf import App, Aspects, TerraformStack
+from cdktf import App, Aspects, S3Backend, TerraformStack
 from constructs import Construct
 
 from cdktf_ml_workspace import (
@@ -21,6 +21,18 @@ from cdktf_ml_workspace import (
 class AwsWorkspaceStack(TerraformStack):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
+
+        # State holds the workspace's generated secrets: keep it in an S3 bucket that only the
+        # deployers can read, encrypted, with S3-native locking (Terraform 1.10 and later; the
+        # setting is newer than cdktf's S3BackendConfig, hence the override).
+        state = S3Backend(
+            self,
+            bucket=os.environ.get("ML_WORKSPACE_STATE_BUCKET", "ml-research-tfstate"),
+            key="ml-workspace/aws.tfstate",
+            region=os.environ.get("AWS_REGION", "eu-west-1"),
+            encrypt=True,
+        )
+        state.add_override("use_lockfile", True)
 
         workspace = GpuWorkspace(
             self,

@@ -1,11 +1,11 @@
 """A GPU workspace on Azure, from Python: the same stack as examples/azure-workspace.
 
     ARM_SUBSCRIPTION_ID=... ML_WORKSPACE_IMAGE_ID=/subscriptions/.../images/ml-workspace-nixos \\
-    ML_WORKSPACE_OWNER_OID=<your Entra object id> npx cdktf-cli@0.21 deploy
+    ML_WORKSPACE_OWNER_OID=<your Entra object id> ML_WORKSPACE_STATE_ACCOUNT=<storage account> npx cdktf-cli@0.21 deploy
 """
 import os
 
-from cdktf import App, Aspects, TerraformStack
+from cdktf import App, Aspects, AzurermBackend, TerraformStack
 from constructs import Construct
 
 from cdktf_ml_workspace import (
@@ -21,6 +21,18 @@ from cdktf_ml_workspace import (
 class AzureWorkspaceStack(TerraformStack):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
+
+        # State holds the workspace's generated secrets: keep it in a blob container that only
+        # the deployers can read (Azure Storage encrypts it and leases the blob as a lock),
+        # reached with Entra ID rather than the account's shared keys.
+        AzurermBackend(
+            self,
+            resource_group_name="ml-tfstate",
+            storage_account_name=os.environ.get("ML_WORKSPACE_STATE_ACCOUNT", "mlresearchtfstate"),
+            container_name="tfstate",
+            key="ml-workspace/azure.tfstate",
+            use_azuread_auth=True,
+        )
 
         workspace = GpuWorkspace(
             self,

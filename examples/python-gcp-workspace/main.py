@@ -1,10 +1,10 @@
 """A GPU workspace on Google Cloud, from Python: the same stack as examples/gcp-workspace.
 
-    GOOGLE_CLOUD_PROJECT=my-project npx cdktf-cli@0.21 deploy
+    GOOGLE_CLOUD_PROJECT=my-project ML_WORKSPACE_STATE_BUCKET=my-tfstate-bucket npx cdktf-cli@0.21 deploy
 """
 import os
 
-from cdktf import App, Aspects, TerraformStack
+from cdktf import App, Aspects, GcsBackend, TerraformStack
 from constructs import Construct
 
 from cdktf_ml_workspace import (
@@ -20,6 +20,14 @@ from cdktf_ml_workspace import (
 class GcpWorkspaceStack(TerraformStack):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
+
+        # State holds the workspace's generated secrets: keep it in a versioned GCS bucket that
+        # only the deployers can read (GCS encrypts it and locks it for each run).
+        GcsBackend(
+            self,
+            bucket=os.environ.get("ML_WORKSPACE_STATE_BUCKET", "ml-research-tfstate"),
+            prefix="ml-workspace/gcp",
+        )
 
         workspace = GpuWorkspace(
             self,

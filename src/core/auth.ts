@@ -49,6 +49,13 @@ export interface SsoOptions {
    * @default - none (required for OIDC only)
    */
   readonly oidcIssuerUrl?: string;
+  /**
+   * Make a new oauth2-proxy cookie secret at the first `cdktf deploy` after this many days
+   * (0–365; 0 never rotates). Everyone signs in again once (sessions last a week anyway). The
+   * schedule is a Terraform `time_rotating` resource, so synthesis stays the same between runs.
+   * @default 30
+   */
+  readonly rotationDays?: number;
 }
 
 /** Options for {@link WorkspaceAuth.connectionToken}. */
@@ -85,11 +92,15 @@ export class WorkspaceAuth {
     if (typeof options !== 'object' || options === null) {
       throw new Error(`WorkspaceAuth.sso: options ${describe(options)} must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }`);
     }
-    return new WorkspaceAuth(AuthMode.SSO, {
-      ...options,
-      allowedEmails: options.allowedEmails ? [...options.allowedEmails] : undefined,
-      allowedDomains: options.allowedDomains ? [...options.allowedDomains] : undefined,
-    });
+    return new WorkspaceAuth(
+      AuthMode.SSO,
+      {
+        ...options,
+        allowedEmails: options.allowedEmails ? [...options.allowedEmails] : undefined,
+        allowedDomains: options.allowedDomains ? [...options.allowedDomains] : undefined,
+      },
+      options.rotationDays ?? 30,
+    );
   }
 
   private constructor(
@@ -97,7 +108,10 @@ export class WorkspaceAuth {
     public readonly mode: AuthMode,
     /** SSO settings, for `AuthMode.SSO`. */
     public readonly ssoOptions: SsoOptions | undefined,
-    /** Days between connection tokens, for `AuthMode.CONNECTION_TOKEN` (0: never rotated). */
-    public readonly tokenRotationDays: number = 0,
+    /**
+     * Days between the generated secrets Terraform makes again: the connection token, or the
+     * SSO cookie secret (0: never rotated).
+     */
+    public readonly rotationDays: number = 0,
   ) {}
 }

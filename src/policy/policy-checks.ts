@@ -2,7 +2,6 @@ import {
   Annotations,
   DefaultTokenResolver,
   IAspect,
-  LocalBackend,
   StringConcat,
   TerraformBackend,
   TerraformLocal,
@@ -12,9 +11,11 @@ import {
   Tokenization,
 } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { describe } from '../core/validation';
 import { PolicyLevel } from './level';
 import { intentOf, PolicyRule, RuleOutcome } from './rule';
 import { ALL_RULES } from './rules';
+import { STATE1, STATE_RULES } from './state-rules';
 import { PolicySuppressions } from './suppressions';
 
 /** A rule as listed in RULES.md. */
@@ -32,25 +33,29 @@ export interface PolicyRuleInfo {
    * @default - none
    */
   readonly checkovId?: string;
+  /**
+   * The level for a stack the checks are told is production.
+   * @default - the same as `level`
+   */
+  readonly productionLevel?: PolicyLevel;
 }
 
 /** Options for {@link WorkspacePolicyChecks}. */
 export interface WorkspacePolicyChecksProps {
   /**
-   * The stack is production: its Terraform state must not live in a local backend (state holds
-   * generated secrets and must be shared, locked and encrypted).
+   * The stack is production: local state (MLW-STATE1) and a state backend that does not ask
+   * for encryption at rest (MLW-STATE3) are errors, not warnings. State holds generated secrets
+   * and must be shared, locked and encrypted.
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * Local Terraform state is a deliberate choice here (a throwaway sandbox): MLW-STATE1 is not
+   * reported. Refused together with `production`. Only `true` counts.
+   * @default false
+   */
+  readonly allowLocalState?: boolean;
 }
-
-/** The stack-level rule, listed with the resource rules. */
-const STATE1: PolicyRuleInfo = {
-  id: 'MLW-STATE1',
-  level: PolicyLevel.ERROR,
-  explanation: 'A stack marked production keeps its Terraform state in a local backend.',
-  why: 'Local state is unshared, unlocked and unencrypted, and it holds generated secrets (tokens, keys).',
-};
 
 /**
  * The library's security rules as a cdktf Aspect, in the style of cdk-nag:
@@ -64,17 +69,33 @@ export class WorkspacePolicyChecks implements IAspect {
   public static rules(): PolicyRuleInfo[] {
     return [
       ...ALL_RULES.map(({ id, level, explanation, why, checkovId }) => ({ id, level, explanation, why, checkovId })),
-      STATE1,
+      ...STATE_RULES.map(({ id, level, productionLevel, explanation, why }) => ({ id, level, productionLevel, explanation, why })),
     ];
   }
 
   private readonly production: boolean;
+  private readonly allowLocalState: boolean;
   private readonly byStack = new Map<TerraformStack, Map<string, Record<string, any>[]>>();
   private readonly localsByStack = new Map<TerraformStack, Map<string, string>>();
   private readonly sensitiveByStack = new Map<TerraformStack, Set<string>>();
 
   constructor(props: WorkspacePolicyChecksProps = {}) {
-    this.production = props.production ?? false;
+    if (props === null || typeof props !== 'object') {
+      throw new Error(`WorkspacePolicyChecks: props ${describe(props)} are not an object; pass e.g. { production: true }`);
+    }
+    for (const key of ['production', 'allowLocalState'] as const) {
+      const value = props[key];
+      if (value !== undefined && typeof value !== 'boolean') {
+        throw new Error(`WorkspacePolicyChecks: ${key} ${describe(value)} is not a boolean; pass true or false`);
+      }
+    }
+    this.production = props.production === true;
+    this.allowLocalState = props.allowLocalState === true;
+    if (this.production && this.allowLocalState) {
+      throw new Error(
+        'WorkspacePolicyChecks: allowLocalState cannot be combined with production: a production stack keeps its state in a remote, locked, encrypted backend (GcsBackend, S3Backend with encrypt, AzurermBackend, CloudBackend)',
+      );
+    }
   }
 
   public visit(node: IConstruct): void {
@@ -101,9 +122,16 @@ export class WorkspacePolicyChecks implements IAspect {
   }
 
   private checkBackend(stack: TerraformStack): void {
-    if (!this.production) return;
-    const backend = stack.node.findAll().find((c): c is TerraformBackend => c instanceof TerraformBackend);
-    if (!backend || backend instanceof LocalBackend) report(stack, STATE1);
+    const terraform = terraformBlock(stack);
+    for (const rule of STATE_RULES) {
+      if (rule === STATE1 && this.allowLocalState) continue;
+      const problems = rule.check(terraform);
+      if (problems.length === 0) continue;
+      const level = this.production ? rule.productionLevel : rule.level;
+      const message = `[${rule.id}] ${rule.explanation} Found: ${problems.join('; ')}.`;
+      if (level === PolicyLevel.ERROR) Annotations.of(stack).addError(message);
+      else Annotations.of(stack).addWarning(message);
+    }
   }
 
   /** The names of a stack's sensitive variables (computed once per stack). */
@@ -153,11 +181,33 @@ export class WorkspacePolicyChecks implements IAspect {
   }
 }
 
+/** The stack's `terraform` block as it will be synthesized: its backends and stack overrides. */
+function terraformBlock(stack: TerraformStack): Record<string, any> {
+  const block: Record<string, any> = {};
+  const merge = (into: Record<string, any>, from: Record<string, any>) => {
+    for (const [key, value] of Object.entries(from ?? {})) {
+      if (value && typeof value === 'object' && !Array.isArray(value) && into[key] && typeof into[key] === 'object') merge(into[key], value);
+      else into[key] = value;
+    }
+  };
+  for (const backend of stack.node.findAll().filter((c): c is TerraformBackend => TerraformBackend.isBackend(c))) {
+    merge(block, resolveElement(backend).terraform ?? {});
+  }
+  // `stack.addOverride('terraform.backend…', …)` lands in the stack's own overrides.
+  const overrides = Tokenization.resolve((stack as any).rawOverrides ?? {}, {
+    scope: stack,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+    preparing: false,
+  });
+  merge(block, overrides.terraform ?? {});
+  return block;
+}
+
 function resolveResource(node: TerraformResource): any {
   return resolveElement(node);
 }
 
-function resolveElement(node: TerraformResource | TerraformLocal): any {
+function resolveElement(node: TerraformResource | TerraformLocal | TerraformBackend): any {
   return Tokenization.resolve(node.toTerraform(), {
     scope: node,
     resolver: new DefaultTokenResolver(new StringConcat()),

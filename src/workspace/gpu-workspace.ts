@@ -398,7 +398,7 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
             allowedDomains: sso.allowedDomains ?? [],
           }
           : undefined,
-      tokenRotationDays: auth.tokenRotationDays,
+      rotationDays: auth.rotationDays,
     },
     dns: { mode: dns.mode, zone: dns.zoneOptions },
     spot: props.spot ?? false,

@@ -232,7 +232,7 @@ export function validateWorkspace(
   }
 
   // authentication
-  if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) integerIn(scope, 'auth.rotationDays', spec.auth.tokenRotationDays, 0, 365);
+  integerIn(scope, 'auth.rotationDays', spec.auth.rotationDays, 0, 365);
   const sso = spec.auth.sso;
   if (spec.auth.mode === AuthMode.SSO && sso) {
     if (!Object.values(SsoProvider).includes(sso.provider)) {

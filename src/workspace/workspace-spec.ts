@@ -30,8 +30,8 @@ export interface WorkspaceSpec {
   readonly auth: {
     readonly mode: AuthMode;
     readonly sso?: SsoOptions & { allowedEmails: string[]; allowedDomains: string[] };
-    /** Days between connection tokens (0: never rotated). */
-    readonly tokenRotationDays: number;
+    /** Days between generated secrets: the connection token or the SSO cookie secret (0: never rotated). */
+    readonly rotationDays: number;
   };
   readonly dns: { readonly mode: DnsMode; readonly zone?: DnsZoneOptions };
   readonly spot: boolean;

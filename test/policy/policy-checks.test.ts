@@ -1,10 +1,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aspects, GcsBackend, TerraformLocal, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import {
+  Aspects,
+  AzurermBackend,
+  CloudBackend,
+  ConsulBackend,
+  GcsBackend,
+  HttpBackend,
+  LocalBackend,
+  NamedCloudWorkspace,
+  OssBackend,
+  PgBackend,
+  S3Backend,
+  TerraformBackend,
+  TerraformLocal,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+} from 'cdktf';
 import { Construct } from 'constructs';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from '../../src';
+import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, WorkspacePolicyChecksProps, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from '../../src';
 import { GCP } from '../util';
 
 /** The stack as `cdktf synth` writes it, `//` metadata included (Testing.synth strips it). */
@@ -13,7 +30,9 @@ function fullJson(stack: TerraformStack): any {
   return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
 }
 
+/** The resources' findings; the stack gets a remote backend so the state rules stay out of them. */
 function findings(stack: TerraformStack) {
+  if (!stack.node.findAll().some((c) => TerraformBackend.isBackend(c))) new GcsBackend(stack, { bucket: 'tf-state', prefix: 'ml' });
   Aspects.of(stack).add(new WorkspacePolicyChecks());
   Testing.synth(stack);
   return stack.node
@@ -99,19 +118,80 @@ test('Azure: a secret slipped into the machine document (kept in a local) is fou
   ]);
 });
 
-test('a production stack with local state is found; with a remote backend it is not', () => {
-  const local = new TerraformStack(Testing.app(), 'prod');
-  Aspects.of(local).add(new WorkspacePolicyChecks({ production: true }));
-  Testing.synth(local);
-  expect(local.node.metadata.map((m) => [m.type, m.data])).toEqual([
-    ['@cdktf/error', '[MLW-STATE1] A stack marked production keeps its Terraform state in a local backend.'],
-  ]);
+/** The stack-level findings of a stack built by `build`, under the given options. */
+function stateFindings(build: (stack: TerraformStack) => void, props: WorkspacePolicyChecksProps = {}): [string, string][] {
+  const stack = new TerraformStack(Testing.app(), 'prod');
+  build(stack);
+  Aspects.of(stack).add(new WorkspacePolicyChecks(props));
+  Testing.synth(stack);
+  return stack.node.metadata.map((m) => [m.type, String(m.data)]);
+}
 
-  const remote = new TerraformStack(Testing.app(), 'prod');
-  new GcsBackend(remote, { bucket: 'tf-state', prefix: 'ml' });
-  Aspects.of(remote).add(new WorkspacePolicyChecks({ production: true }));
-  Testing.synth(remote);
-  expect(remote.node.metadata).toEqual([]);
+test('local state is a warning, an error in production, and acknowledged with allowLocalState', () => {
+  const none = '[MLW-STATE1] The Terraform state is kept in a local backend (a warning; an error for a stack marked production; `allowLocalState: true` acknowledges it outside production). Found: no backend is configured, so Terraform keeps terraform.tfstate in the working directory.';
+  expect(stateFindings(() => undefined)).toEqual([['@cdktf/warn', none]]);
+  expect(stateFindings(() => undefined, { production: true })).toEqual([['@cdktf/error', none]]);
+  expect(stateFindings(() => undefined, { allowLocalState: true })).toEqual([]);
+  expect(stateFindings((s) => new LocalBackend(s, { path: 'state/prod.tfstate' }), { production: true })).toEqual([
+    ['@cdktf/error', expect.stringMatching(/^\[MLW-STATE1\] .* Found: the local backend keeps state in state\/prod\.tfstate\.$/)],
+  ]);
+});
+
+test('remote backends that encrypt and verify TLS have no state findings, in production too', () => {
+  const backends: ((s: TerraformStack) => void)[] = [
+    (s) => new GcsBackend(s, { bucket: 'tf-state', prefix: 'ml' }),
+    (s) => new S3Backend(s, { bucket: 'tf-state', key: 'ml.tfstate', region: 'eu-west-1', encrypt: true, dynamodbTable: 'tf-locks' }),
+    (s) => new AzurermBackend(s, { resourceGroupName: 'tf', storageAccountName: 'tfstate', containerName: 'tfstate', key: 'ml.tfstate' }),
+    (s) => new CloudBackend(s, { organization: 'acme', workspaces: new NamedCloudWorkspace('ml') }),
+    (s) => new HttpBackend(s, { address: 'https://state.example.com/ml', lockAddress: 'https://state.example.com/ml/lock' }),
+    (s) => new ConsulBackend(s, { path: 'ml', accessToken: 't', scheme: 'https' }),
+    (s) => new PgBackend(s, { connStr: 'postgres://db.example.com/tf?sslmode=verify-full' }),
+  ];
+  for (const b of backends) expect(stateFindings(b, { production: true })).toEqual([]);
+});
+
+test('a backend that sends state in plain text or unverified is an error, in every mode', () => {
+  const cases: [(s: TerraformStack) => void, string][] = [
+    [(s) => new HttpBackend(s, { address: 'http://state.example.com/ml' }), "address 'http://state.example.com/ml' is not an https:// URL"],
+    [(s) => new HttpBackend(s, { address: 'https://state.example.com/ml', unlockAddress: 'HTTP://state.example.com/u' }), "unlock_address 'HTTP://state.example.com/u' is not an https:// URL"],
+    [(s) => new HttpBackend(s, { address: 'https://state.example.com/ml', skipCertVerification: true }), 'skip_cert_verification is true'],
+    [(s) => new ConsulBackend(s, { path: 'ml', accessToken: 't' }), "scheme is 'http' (the default); set scheme 'https'"],
+    [(s) => new PgBackend(s, { connStr: 'postgres://db/tf?sslmode=disable' }), 'conn_str has sslmode=disable; use sslmode=verify-full'],
+    [(s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, endpoints: { s3: 'http://minio.internal:9000' } }), "endpoints.s3 'http://minio.internal:9000' is not an https:// URL"],
+    [(s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, insecure: true }), 'insecure is true (TLS certificates are not verified)'],
+    // An escape hatch on the backend is seen.
+    [(s) => new HttpBackend(s, { address: 'https://state.example.com/ml' }).addOverride('address', 'http://10.0.0.5/ml'), "address 'http://10.0.0.5/ml' is not an https:// URL"],
+  ];
+  for (const [build, problem] of cases) {
+    expect(stateFindings(build)).toEqual([['@cdktf/error', expect.stringMatching(/^\[MLW-STATE2\] The state backend sends state in plain text/)]]);
+    expect(stateFindings(build)[0][1]).toContain(`Found: ${problem}.`);
+  }
+});
+
+test('an S3 backend without encrypt is a warning, an error in production', () => {
+  const build = (s: TerraformStack) => new S3Backend(s, { bucket: 'b', key: 'k', region: 'eu-west-1' });
+  const message = '[MLW-STATE3] The state backend does not ask for the state to be encrypted at rest: s3, oss or cos without encrypt = true (a warning; an error for a stack marked production). Found: the s3 backend has encrypt unset.';
+  expect(stateFindings(build)).toEqual([['@cdktf/warn', message]]);
+  expect(stateFindings(build, { production: true })).toEqual([['@cdktf/error', message]]);
+  expect(stateFindings((s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: false }), { production: true })).toEqual([
+    ['@cdktf/error', expect.stringContaining('Found: the s3 backend has encrypt false.')],
+  ]);
+  expect(stateFindings((s) => new OssBackend(s, { bucket: 'b', key: 'k' }))[0][1]).toContain('Found: the oss backend has encrypt unset.');
+  // A stack override that turns encryption off is seen.
+  const overridden = (s: TerraformStack) => {
+    new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true });
+    s.addOverride('terraform.backend.s3.encrypt', false);
+  };
+  expect(stateFindings(overridden)).toEqual([['@cdktf/warn', expect.stringContaining('Found: the s3 backend has encrypt false.')]]);
+});
+
+test('the checks refuse options that are not booleans, and local state in production', () => {
+  expect(() => new WorkspacePolicyChecks({ production: 'yes' as any })).toThrow("WorkspacePolicyChecks: production 'yes' is not a boolean; pass true or false");
+  expect(() => new WorkspacePolicyChecks({ allowLocalState: 1 as any })).toThrow('WorkspacePolicyChecks: allowLocalState 1 is not a boolean; pass true or false');
+  expect(() => new WorkspacePolicyChecks(null as any)).toThrow('WorkspacePolicyChecks: props null are not an object; pass e.g. { production: true }');
+  expect(() => new WorkspacePolicyChecks({ production: true, allowLocalState: true })).toThrow(
+    'WorkspacePolicyChecks: allowLocalState cannot be combined with production: a production stack keeps its state in a remote, locked, encrypted backend',
+  );
 });
 
 test('a finding is an error annotation on the resource naming rule and checkov id', () => {
@@ -158,7 +238,7 @@ test.each([
 
 test('RULES.md lists every rule exactly as the code defines it', () => {
   const rows = WorkspacePolicyChecks.rules().map(
-    (r) => `| ${r.id} | ${r.level.toLowerCase()} | ${r.explanation} | ${r.why} | ${r.checkovId ?? '-'} |`,
+    (r) => `| ${r.id} | ${r.level.toLowerCase()}${r.productionLevel && r.productionLevel !== r.level ? ` (production: ${r.productionLevel.toLowerCase()})` : ''} | ${r.explanation} | ${r.why} | ${r.checkovId ?? '-'} |`,
   );
   const expected = [
     '# Policy rules',

@@ -1,4 +1,4 @@
-import { Gpu, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from '../../src';
+import { Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from '../../src';
 import { tunnelLocalPort } from '../../src/core/access';
 import { earlyRenewalHours } from '../../src/clouds/common/tls';
 import { azureBuildError, azureWorkspace, buildError, gcpWorkspace, machineDoc } from '../util';
@@ -188,5 +188,55 @@ describe('the connection token rotates on a schedule', () => {
   test('the same on AWS and Azure', () => {
     expect(awsWorkspace().one('time_rotating')).toEqual({ rotation_days: 30 });
     expect(azureWorkspace().one('time_rotating')).toEqual({ rotation_days: 30 });
+  });
+
+  test('on Azure the Key Vault secret expires one period after its rotation falls due; never without rotation', () => {
+    const secret = (s: ReturnType<typeof azureWorkspace>) =>
+      Object.values<any>(s.of('azurerm_key_vault_secret')).find((x) => x.name === 'connection-token');
+    expect(secret(azureWorkspace()).expiration_date).toBe('${timeadd(time_rotating.alice_ConnectionTokenRotation_565E2FDB.rotation_rfc3339, "720h")}');
+    expect(secret(azureWorkspace({ auth: WorkspaceAuth.connectionToken({ rotationDays: 7 }) })).expiration_date).toBe(
+      '${timeadd(time_rotating.alice_ConnectionTokenRotation_565E2FDB.rotation_rfc3339, "168h")}',
+    );
+    expect(secret(azureWorkspace({ auth: WorkspaceAuth.connectionToken({ rotationDays: 0 }) }))).not.toHaveProperty('expiration_date');
+  });
+});
+
+describe('the SSO cookie secret rotates on a schedule', () => {
+  const SSO_VAULT = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/identity/providers/Microsoft.KeyVault/vaults/sso-vault';
+  const sso = (rotationDays?: number) =>
+    WorkspaceAuth.sso({ provider: SsoProvider.GITHUB, clientId: 'Iv1.0123456789abcdef', clientSecretName: 'gh-oauth', rotationDays });
+  const ROTATION = { rotation: '${time_rotating.alice_CookieSecretRotation_6E0154ED.id}' };
+
+  test.each<[string, () => ReturnType<typeof gcpWorkspace>]>([
+    ['GCP', () => gcpWorkspace({ auth: sso() })],
+    ['AWS', () => awsWorkspace({ auth: sso(), access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }), dns: WorkspaceDns.zone({ zoneName: 'Z0123456789ABCDEFGHIJ', recordName: 'alice.ml.example.com' }) })],
+    ['Azure', () => azureWorkspace({ auth: sso() }, { ssoKeyVaultId: SSO_VAULT })],
+  ])('every 30 days by default on %s', (_cloud, build) => {
+    const s = build();
+    expect(s.one('time_rotating')).toEqual({ rotation_days: 30 });
+    expect(s.one('random_password')).toEqual({ length: 32, special: false, keepers: ROTATION });
+  });
+
+  test('rotationDays sets the period, 0 never rotates, and the Azure secret expires with the schedule', () => {
+    expect(gcpWorkspace({ auth: sso(90) }).one('time_rotating')).toEqual({ rotation_days: 90 });
+    const never = azureWorkspace({ auth: sso(0) }, { ssoKeyVaultId: SSO_VAULT });
+    expect(never.of('time_rotating')).toEqual({});
+    const cookie = (s: ReturnType<typeof azureWorkspace>) =>
+      Object.values<any>(s.of('azurerm_key_vault_secret')).find((x) => x.name === 'oauth2-cookie-secret');
+    expect(cookie(never)).not.toHaveProperty('expiration_date');
+    expect(cookie(azureWorkspace({ auth: sso() }, { ssoKeyVaultId: SSO_VAULT })).expiration_date).toBe(
+      '${timeadd(time_rotating.alice_CookieSecretRotation_6E0154ED.rotation_rfc3339, "720h")}',
+    );
+  });
+
+  test.each<[unknown, string]>([
+    [-1, '-1'],
+    [366, '366'],
+    [2.5, '2.5'],
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    ['30', "'30'"],
+  ])('rotationDays %s is refused', (rotationDays, shown) => {
+    expect(buildError({ auth: sso(rotationDays as number) })).toBe(`GpuWorkspace 'alice': auth.rotationDays ${shown} must be a whole number from 0 to 365`);
   });
 });

@@ -321,7 +321,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
     expect(s.one('random_id')).toEqual({ byte_length: 3, keepers: { workspace: 'alice', resourceGroup: 'alice-rg' } });
   });
 
-  test('secrets: token, self-signed certificate and key (expiring with the certificate), generated admin key; all written after the deployer role', () => {
+  test('secrets: token (expiring a period after its rotation), self-signed certificate and key (expiring with the certificate), generated admin key; all written after the deployer role', () => {
     const secret = (name: string, value: string, content_type: string, extra: Record<string, unknown> = {}) => ({
       name,
       key_vault_id: VAULT_ID,
@@ -332,7 +332,9 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
     });
     const expires = { expiration_date: '${tls_self_signed_cert.alice_TlsCert_1709FBA5.validity_end_time}' };
     expect(s.of('azurerm_key_vault_secret')).toEqual({
-      alice_ConnectionTokenSecret_FB03C3B9: secret('connection-token', '${random_password.alice_ConnectionToken_6556B128.result}', 'text/plain'),
+      alice_ConnectionTokenSecret_FB03C3B9: secret('connection-token', '${random_password.alice_ConnectionToken_6556B128.result}', 'text/plain', {
+        expiration_date: '${timeadd(time_rotating.alice_ConnectionTokenRotation_565E2FDB.rotation_rfc3339, "720h")}',
+      }),
       alice_TlsCertSecret_CC60F017: secret('tls-cert', '${tls_self_signed_cert.alice_TlsCert_1709FBA5.cert_pem}', 'application/x-pem-file', expires),
       alice_TlsKeySecret_265B570C: secret('tls-key', '${tls_private_key.alice_TlsKey_E898865A.private_key_pem}', 'application/x-pem-file', expires),
       alice_AdminSshKeySecret_6E426BA2: secret(

@@ -37,7 +37,6 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode, tunnelLocalPort } from '../../core/access';
@@ -54,7 +53,7 @@ import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { ipv4Subnet } from '../common/network';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
-import { connectionToken } from '../common/token';
+import { connectionToken, cookieSecret } from '../common/token';
 import { awsInstance } from './instance-types';
 import { AwsWorkspaceResources } from './resources';
 import { validateAwsUserData } from './validate';
@@ -389,12 +388,12 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
 
   let tokenSecret: SecretsmanagerSecret | undefined;
   if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) {
-    const token = connectionToken(scope, spec.auth.tokenRotationDays);
-    tokenSecret = addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, spec.user, token.result);
+    const token = connectionToken(scope, spec.auth.rotationDays);
+    tokenSecret = addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, spec.user, token.password.result);
   } else {
     const sso = spec.auth.sso!;
-    const cookie = new Password(scope, 'CookieSecret', { length: 32, special: false });
-    addSecret('CookieSecret', SecretName.OAUTH2_COOKIE_SECRET, 'oauth2-proxy', cookie.result);
+    const cookie = cookieSecret(scope, spec.auth.rotationDays);
+    addSecret('CookieSecret', SecretName.OAUTH2_COOKIE_SECRET, 'oauth2-proxy', cookie.password.result);
     const clientSecret = new DataAwsSecretsmanagerSecret(scope, 'ClientSecret', { name: sso.clientSecretName });
     readableSecrets.push(clientSecret.arn);
     machineSecrets[SecretName.OAUTH2_CLIENT_SECRET] = { source: clientSecret.arn, owner: 'oauth2-proxy' };

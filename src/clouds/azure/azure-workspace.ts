@@ -27,7 +27,6 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { VirtualMachineDataDiskAttachment } from '@cdktf/provider-azurerm/lib/virtual-machine-data-disk-attachment';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Id } from '@cdktf/provider-random/lib/id';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, Fn, ITerraformDependable, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
@@ -46,7 +45,7 @@ import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider, ensureTlsProvider } from '../common/providers';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
-import { connectionToken } from '../common/token';
+import { connectionToken, cookieSecret, expiryAfterRotation } from '../common/token';
 import { AzureWorkspaceResources } from './resources';
 import { azureSubnets, azureUsesBastion, DEFAULT_VNET_CIDR } from './validate';
 import { azureVmSize } from './vm-sizes';
@@ -454,12 +453,20 @@ export function buildAzureWorkspace(
   };
 
   if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) {
-    const token = connectionToken(scope, spec.auth.tokenRotationDays);
-    addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, token.result, 'text/plain', { owner: spec.user });
+    // A rotating secret expires one period after its rotation falls due (Key Vault then refuses
+    // to return it): deploy at least once per period.
+    const token = connectionToken(scope, spec.auth.rotationDays);
+    addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, token.password.result, 'text/plain', {
+      owner: spec.user,
+      expirationDate: expiryAfterRotation(token),
+    });
   } else {
     const sso = spec.auth.sso!;
-    const cookie = new Password(scope, 'CookieSecret', { length: 32, special: false });
-    addSecret('CookieSecret', SecretName.OAUTH2_COOKIE_SECRET, cookie.result, 'text/plain', { owner: 'oauth2-proxy' });
+    const cookie = cookieSecret(scope, spec.auth.rotationDays);
+    addSecret('CookieSecret', SecretName.OAUTH2_COOKIE_SECRET, cookie.password.result, 'text/plain', {
+      owner: 'oauth2-proxy',
+      expirationDate: expiryAfterRotation(cookie),
+    });
     const vaultId = target.ssoKeyVaultId!;
     const vaultName = isKnown(vaultId) ? vaultId.split('/').pop()! : Token.asString(Fn.element(Fn.split('/', vaultId), 8));
     grantRead('ClientSecret', `${vaultId}/secrets/${sso.clientSecretName}`);

@@ -21,7 +21,6 @@ import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-ma
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Id } from '@cdktf/provider-random/lib/id';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode, tunnelLocalPort } from '../../core/access';
@@ -36,7 +35,7 @@ import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
-import { connectionToken } from '../common/token';
+import { connectionToken, cookieSecret } from '../common/token';
 import { BuiltWorkspace } from '../common/built';
 import { GcpWorkspaceResources } from './resources';
 import { gcpMachine } from './machine-types';
@@ -302,12 +301,12 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   };
 
   if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) {
-    const token = connectionToken(scope, spec.auth.tokenRotationDays);
-    addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, spec.user, token.result);
+    const token = connectionToken(scope, spec.auth.rotationDays);
+    addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, spec.user, token.password.result);
   } else {
     const sso = spec.auth.sso!;
-    const cookie = new Password(scope, 'CookieSecret', { length: 32, special: false });
-    addSecret('CookieSecret', SecretName.OAUTH2_COOKIE_SECRET, 'oauth2-proxy', cookie.result);
+    const cookie = cookieSecret(scope, spec.auth.rotationDays);
+    addSecret('CookieSecret', SecretName.OAUTH2_COOKIE_SECRET, 'oauth2-proxy', cookie.password.result);
     grantRead('ClientSecret', sso.clientSecretName);
     machineSecrets[SecretName.OAUTH2_CLIENT_SECRET] = { source: secretRef(sso.clientSecretName), owner: 'oauth2-proxy' };
   }
