@@ -111,6 +111,14 @@ export interface AwsTargetOptions {
    * @default false
    */
   readonly allowUnlistedRegion?: boolean;
+  /**
+   * The account's quota "Inbound or outbound rules per security group" when raised above AWS's
+   * default of 60 (Service Quotas, per region; 60–1000). Public access takes one inbound rule
+   * per distinct allowed range, plus one for port 80 with Let's Encrypt; more than the quota
+   * is refused at synthesis, as AWS would refuse it at apply.
+   * @default 60
+   */
+  readonly securityGroupRulesQuota?: number;
 }
 
 /**

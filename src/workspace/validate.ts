@@ -24,6 +24,18 @@ const CLOUD_NAME: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AW
 /** Labels (GCP) and tags (AWS, Azure) per resource. */
 const MAX_LABELS: Record<Cloud, number> = { [Cloud.GCP]: GCP_MAX_LABELS, [Cloud.AWS]: 50, [Cloud.AZURE]: 50 };
 
+/**
+ * Keys a resource gets beside the library's labels, counted against the same limit: on AWS
+ * each resource's `Name` and the home volume's snapshot tag; on GCP the label the google
+ * provider adds unless `add_terraform_attribution_label` is false. Provider-wide default tags
+ * and labels are counted at synthesis (`tag-limits.ts`).
+ */
+const EXTRA_KEYS: Record<Cloud, string[]> = {
+  [Cloud.GCP]: ['goog-terraform-provisioned'],
+  [Cloud.AWS]: ['Name', 'ml-workspace-home'],
+  [Cloud.AZURE]: [],
+};
+
 /** What a DNS zone is called on each cloud, and how to fix a wrong one. */
 const ZONE_NAME: Record<Cloud, { pattern: RegExp; problem: string }> = {
   [Cloud.GCP]: { pattern: RFC1035, problem: 'is not a zone name; give the managed zone name (lowercase letters, digits, hyphens)' },
@@ -355,11 +367,12 @@ function workspaceLabels(
   const reserved = Object.keys(own);
   const entries = Object.entries(userLabels);
   const max = MAX_LABELS[spec.cloud];
-  if (entries.length + reserved.length > max) {
+  const taken = [...reserved, ...EXTRA_KEYS[spec.cloud]];
+  if (entries.length + taken.length > max) {
     throw fail(
       'labels',
       `${entries.length} labels`,
-      `are too many; at most ${max - reserved.length} user labels fit beside the library's ${reserved.length} on ${CLOUD_NAME[spec.cloud]}`,
+      `are too many; a resource takes at most ${max} on ${CLOUD_NAME[spec.cloud]} and already gets ${taken.length} (${taken.join(', ')}), so at most ${max - taken.length} user labels fit`,
     );
   }
   for (const [key, value] of entries) {

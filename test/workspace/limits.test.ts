@@ -1,5 +1,9 @@
-import { azureBuildError, buildError } from '../util';
-import { awsBuildError } from './aws-util';
+import { TerraformStack, Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, WorkspaceAccess, WorkspaceDns, WorkspaceTls } from '../../src';
+import { azureBuildError, buildError, GCP } from '../util';
+import { awsBuildError, awsWorkspace } from './aws-util';
 
 describe('limits a cloud would refuse at apply, and keys the library keeps', () => {
   test.each([
@@ -45,5 +49,85 @@ describe('placement typos are refused with the closest region; a newer region ta
     expect(() => buildError({}, { region: 'europe-west99', zone: 'europe-west99-a', allowUnlistedRegion: true })).toThrow('expected the construct to throw');
     expect(() => awsBuildError({}, { region: 'eu-west-9', allowUnlistedRegion: true })).toThrow('expected the construct to throw');
     expect(() => azureBuildError({}, { location: 'westeurope3', allowUnlistedLocation: true })).toThrow('expected the construct to throw');
+  });
+});
+
+describe("provider-wide tags and labels count against the same per-resource limit", () => {
+  const labels = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`l${i}`, 'x']));
+  const synthErrors = (build: (stack: TerraformStack) => void): string[] => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    build(stack);
+    try {
+      Testing.synth(stack, true);
+    } catch (e) {
+      return String((e as Error).message).split('\n').filter((l) => l.includes("GpuWorkspace 'alice'"));
+    }
+    return [];
+  };
+  const aws = (stack: TerraformStack, n: number) =>
+    new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ region: 'eu-west-1' }), owner: 'alice@example.com', labels: labels(n) });
+
+  test('AWS default_tags that push the home volume past 50 tags fail synthesis, naming both sides', () => {
+    const defaultTags = { env: 'prod', team: 'ml', 'cost-center': 'x', l0: 'x' };
+    const errors = synthErrors((stack) => {
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: defaultTags }] });
+      aws(stack, 43);
+    });
+    // 43 user + 4 library + Name + snapshot tag = 49; env and team are new (cost-center and l0 are already keys).
+    expect(errors).toEqual([
+      expect.stringContaining(
+        "GpuWorkspace 'alice': labels '49 keys' with the provider's default_tags (2 more: env, team) are too many; a resource takes at most 50 on AWS; remove 1 user labels or default_tags entries",
+      ),
+    ]);
+  });
+
+  test('AWS default_tags that fit, an aliased provider and unknown tags are accepted', () => {
+    expect(
+      synthErrors((stack) => {
+        new AwsProvider(stack, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: { env: 'prod' } }] });
+        new AwsProvider(stack, 'other', { region: 'us-east-1', alias: 'other', defaultTags: [{ tags: labels(60) }] });
+        aws(stack, 43);
+      }),
+    ).toEqual([]);
+  });
+
+  test('google default_labels count beside the attribution label', () => {
+    const errors = synthErrors((stack) => {
+      new GoogleProvider(stack, 'google', { project: GCP.project, defaultLabels: { env: 'prod' } });
+      new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: labels(59) });
+    });
+    expect(errors).toEqual([
+      expect.stringContaining(
+        "GpuWorkspace 'alice': labels '64 keys' with the provider's default_labels (1 more: env) are too many; a resource takes at most 64 on GCP; remove 1 user labels or default_labels entries",
+      ),
+    ]);
+  });
+});
+
+describe('AWS: public access fits the security group rule quota', () => {
+  const ranges = (n: number) => Array.from({ length: n }, (_, i) => `203.0.${i}.0/24`);
+  const zone = WorkspaceDns.zone({ zoneName: 'Z0123456789ABCDEFGHIJ', recordName: 'alice.ml.example.com' });
+  const publicWith = (n: number, extra: Partial<GpuWorkspaceProps> = {}) => ({ access: WorkspaceAccess.public({ allowedCidrs: ranges(n) }), dns: zone, ...extra });
+
+  test("60 ranges and Let's Encrypt's port 80 are 61 inbound rules: refused, naming the quota and the fix", () => {
+    expect(awsBuildError(publicWith(60))).toBe(
+      `GpuWorkspace 'alice': access.allowedCidrs '60 ranges' are too many for the workspace's security group: they take 61 inbound rules with Let's Encrypt's port 80, more than the quota of 60; merge neighbouring ranges, or raise the quota "Inbound or outbound rules per security group" and set target.securityGroupRulesQuota`,
+    );
+  });
+
+  test('59 ranges fit (60 rules); 60 fit without port 80; duplicates count once', () => {
+    const s = awsWorkspace(publicWith(59));
+    expect(Object.keys(s.of('aws_vpc_security_group_ingress_rule'))).toHaveLength(60);
+    expect(() => awsWorkspace(publicWith(60, { tls: WorkspaceTls.selfSigned() }))).not.toThrow();
+    expect(() => awsWorkspace({ ...publicWith(0), access: WorkspaceAccess.public({ allowedCidrs: [...ranges(59), ...ranges(59)] }) })).not.toThrow();
+  });
+
+  test('a raised quota is used; values outside 60-1000 are refused', () => {
+    expect(() => awsWorkspace(publicWith(200), { securityGroupRulesQuota: 250 })).not.toThrow();
+    for (const q of [59, 1001, 60.5, NaN, '100' as unknown as number]) {
+      expect(awsBuildError({}, { securityGroupRulesQuota: q })).toBe(
+        `GpuWorkspace 'alice': target.securityGroupRulesQuota ${typeof q === 'string' ? `'${q}'` : q} must be a whole number from 60 (the default quota) to 1000`,
+      );
+    }
   });
 });

@@ -53,6 +53,7 @@ import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { ipv4Subnet } from '../common/network';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
+import { validateProviderTags } from '../common/tag-limits';
 import { connectionToken, cookieSecret } from '../common/token';
 import { awsInstance } from './instance-types';
 import { AwsWorkspaceResources } from './resources';
@@ -153,6 +154,8 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const { region } = target;
   ensureProvider(scope, 'aws', (stack) => new AwsProvider(stack, 'ml-workspace-aws', { region }));
   ensureRandomProvider(scope);
+  // The home volume carries the most keys: the labels, its Name and the snapshot tag.
+  validateProviderTags(scope, 'AWS', 50, [...Object.keys(spec.labels), 'Name', SNAPSHOT_TAG]);
 
   const name = spec.name;
   const isPublic = spec.access.mode === AccessMode.PUBLIC;

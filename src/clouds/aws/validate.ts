@@ -1,7 +1,9 @@
 import * as ipaddr from 'ipaddr.js';
 import { Construct } from 'constructs';
+import { AccessMode } from '../../core/access';
 import { AwsTargetOptions } from '../../core/cloud-target';
 import { unlistedRegionProblem } from '../../core/regions';
+import { TlsMode } from '../../core/tls';
 import { invalid, isKnown } from '../../core/validation';
 import { estimatedDocumentBytes } from '../../nixos/machine-config';
 import { cidrProblem } from '../../workspace/validate';
@@ -15,6 +17,8 @@ export const AWS_USER_DATA_LIMIT = 16384;
 
 /** The largest gp3 volume, in GiB (16 TiB). */
 const GP3_MAX_GIB = 16384;
+/** AWS's default quota of inbound (and of outbound) rules per security group. */
+const AWS_DEFAULT_SG_RULES = 60;
 
 /** Nearest offered model for catalog GPUs AWS does not have. */
 const NEAREST: Record<string, string> = { 'nvidia-a10': 'Gpu.NVIDIA_A10G' };
@@ -69,6 +73,26 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
   }
   if (known(target.instanceType) && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(target.instanceType)) {
     throw fail('target.instanceType', target.instanceType, "is not an EC2 instance type; e.g. 'g6.xlarge'");
+  }
+
+  // One inbound rule per distinct allowed range, and one for Let's Encrypt's port 80.
+  if (target.securityGroupRulesQuota !== undefined) {
+    const q = target.securityGroupRulesQuota;
+    if (typeof q !== 'number' || !Number.isInteger(q) || q < AWS_DEFAULT_SG_RULES || q > 1000) {
+      throw fail('target.securityGroupRulesQuota', q, `must be a whole number from ${AWS_DEFAULT_SG_RULES} (the default quota) to 1000`);
+    }
+  }
+  if (spec.access.mode === AccessMode.PUBLIC) {
+    const quota = target.securityGroupRulesQuota ?? AWS_DEFAULT_SG_RULES;
+    const ranges = new Set(spec.access.allowedCidrs).size;
+    const acme = spec.tls.mode === TlsMode.LETS_ENCRYPT ? 1 : 0;
+    if (ranges + acme > quota) {
+      throw fail(
+        'access.allowedCidrs',
+        `${ranges} ranges`,
+        `are too many for the workspace's security group: they take ${ranges + acme} inbound rules${acme ? " with Let's Encrypt's port 80" : ''}, more than the quota of ${quota}; merge neighbouring ranges, or raise the quota "Inbound or outbound rules per security group" and set target.securityGroupRulesQuota`,
+      );
+    }
   }
 
   // gp3 volumes end at 16 TiB.

@@ -35,6 +35,8 @@ import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
+import { GCP_MAX_LABELS } from '../../core/label-rules';
+import { validateProviderTags } from '../common/tag-limits';
 import { connectionToken, cookieSecret } from '../common/token';
 import { BuiltWorkspace } from '../common/built';
 import { GcpWorkspaceResources } from './resources';
@@ -112,6 +114,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const { project, region, zone } = target;
   ensureProvider(scope, 'google', (stack) => new GoogleProvider(stack, 'ml-workspace-google', { project, region }));
   ensureRandomProvider(scope);
+  validateProviderTags(scope, 'GCP', GCP_MAX_LABELS, [...Object.keys(spec.labels), 'goog-terraform-provisioned']);
 
   const labels = spec.labels;
   const name = spec.name;
