@@ -1,3 +1,4 @@
+import { checkShapes } from './shapes';
 import { describe } from './validation';
 
 /** First and count of the local ports tunnels are given, below the usual ephemeral ranges. */
@@ -62,6 +63,7 @@ export class WorkspaceAccess {
         `WorkspaceAccess.public: options ${describe(options)} must be an object with allowedCidrs, a list of CIDR ranges, e.g. { allowedCidrs: ['203.0.113.0/24'] }`,
       );
     }
+    checkShapes('WorkspaceAccess.public', options as unknown as Record<string, unknown>, { allowedCidrs: 'string[]', allowBroadRanges: 'boolean' });
     // Only `true` opts in: a truthy string such as 'false' must not open the IDE to the internet.
     return new WorkspaceAccess(AccessMode.PUBLIC, [...(options.allowedCidrs ?? [])], options.allowBroadRanges === true);
   }

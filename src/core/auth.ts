@@ -1,3 +1,4 @@
+import { checkShapes } from './shapes';
 import { describe } from './validation';
 /** Single sign-on identity providers supported through oauth2-proxy. */
 export enum SsoProvider {
@@ -84,6 +85,7 @@ export class WorkspaceAuth {
     if (typeof options !== 'object' || options === null) {
       throw new Error(`WorkspaceAuth.connectionToken: options ${describe(options)} must be an object: { rotationDays? }`);
     }
+    checkShapes('WorkspaceAuth.connectionToken', options as Record<string, unknown>, { rotationDays: 'number' });
     return new WorkspaceAuth(AuthMode.CONNECTION_TOKEN, undefined, options.rotationDays ?? 30);
   }
 
@@ -92,6 +94,15 @@ export class WorkspaceAuth {
     if (typeof options !== 'object' || options === null) {
       throw new Error(`WorkspaceAuth.sso: options ${describe(options)} must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }`);
     }
+    checkShapes('WorkspaceAuth.sso', options as unknown as Record<string, unknown>, {
+      provider: 'string',
+      clientId: 'string',
+      clientSecretName: 'string',
+      allowedEmails: 'string[]',
+      allowedDomains: 'string[]',
+      oidcIssuerUrl: 'string',
+      rotationDays: 'number',
+    });
     return new WorkspaceAuth(
       AuthMode.SSO,
       {

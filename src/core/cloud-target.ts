@@ -1,3 +1,4 @@
+import { checkShapes } from './shapes';
 import { describe } from './validation';
 
 /** The clouds the library deploys to. */
@@ -218,18 +219,54 @@ export class CloudTarget {
   /** Google Cloud. */
   public static gcp(options: GcpTargetOptions): CloudTarget {
     requireOptions('CloudTarget.gcp', options, '{ project, region, zone }');
+    checkShapes('CloudTarget.gcp', options as unknown as Record<string, unknown>, {
+      project: 'string',
+      region: 'string',
+      zone: 'string',
+      machineType: 'string',
+      network: 'string',
+      subnetwork: 'string',
+      subnetCidr: 'string',
+      image: 'string',
+      kmsKeyName: 'string',
+      allowUnlistedRegion: 'boolean',
+    });
     return new CloudTarget(Cloud.GCP, { ...options }, undefined, undefined);
   }
 
   /** Amazon Web Services. */
   public static aws(options: AwsTargetOptions): CloudTarget {
     requireOptions('CloudTarget.aws', options, '{ region }');
+    checkShapes('CloudTarget.aws', options as unknown as Record<string, unknown>, {
+      region: 'string',
+      availabilityZone: 'string',
+      vpcId: 'string',
+      subnetId: 'string',
+      vpcCidr: 'string',
+      amiId: 'string',
+      instanceType: 'string',
+      kmsKeyArn: 'string',
+      allowUnlistedRegion: 'boolean',
+      securityGroupRulesQuota: 'number',
+    });
     return new CloudTarget(Cloud.AWS, undefined, { ...options }, undefined);
   }
 
   /** Microsoft Azure. */
   public static azure(options: AzureTargetOptions): CloudTarget {
     requireOptions('CloudTarget.azure', options, '{ location, imageId, keyVaultAllowedCidrs }');
+    checkShapes('CloudTarget.azure', options as unknown as Record<string, unknown>, {
+      location: 'string',
+      imageId: 'string',
+      keyVaultAllowedCidrs: 'string[]',
+      vmSize: 'string',
+      resourceGroupName: 'string',
+      subnetId: 'string',
+      vnetCidr: 'string',
+      adminSshPublicKey: 'string',
+      ssoKeyVaultId: 'string',
+      allowUnlistedLocation: 'boolean',
+    });
     return new CloudTarget(Cloud.AZURE, undefined, undefined, { ...options });
   }
 

@@ -1,3 +1,4 @@
+import { requireShapes } from './shapes';
 /** How the workspace gets its DNS name. */
 export enum DnsMode {
   /** GCP Cloud Endpoints: `<name>-<suffix>.endpoints.<project>.cloud.goog`, no zone needed. */
@@ -56,6 +57,12 @@ export class WorkspaceDns {
 
   /** An A record in a zone you manage. */
   public static zone(options: DnsZoneOptions): WorkspaceDns {
+    requireShapes('WorkspaceDns.zone', options, '{ zoneName, recordName, resourceGroupName?, ttlSeconds? }', {
+      zoneName: 'string',
+      recordName: 'string',
+      resourceGroupName: 'string',
+      ttlSeconds: 'number',
+    });
     return new WorkspaceDns(DnsMode.ZONE, { ...options });
   }
 

@@ -1,3 +1,4 @@
+import { requireShapes } from './shapes';
 /** Where the workspace's TLS certificate comes from. */
 export enum TlsMode {
   /** Let's Encrypt through NixOS `security.acme` (HTTP-01). */
@@ -52,16 +53,23 @@ export interface PrivateCaOptions {
 export class WorkspaceTls {
   /** Let's Encrypt via NixOS ACME. Needs a public DNS name and public access. */
   public static letsEncrypt(options: LetsEncryptOptions = {}): WorkspaceTls {
+    requireShapes('WorkspaceTls.letsEncrypt', options, '{ email? }', { email: 'string' });
     return new WorkspaceTls(TlsMode.LETS_ENCRYPT, options.email, 0, undefined, undefined);
   }
 
   /** A self-signed certificate (ECDSA P-256), for private access or tests. */
   public static selfSigned(options: SelfSignedOptions = {}): WorkspaceTls {
+    requireShapes('WorkspaceTls.selfSigned', options, '{ validityHours? }', { validityHours: 'number' });
     return new WorkspaceTls(TlsMode.SELF_SIGNED, undefined, options.validityHours ?? 8760, undefined, undefined);
   }
 
   /** A certificate (ECDSA P-256) signed by your organisation's CA. */
   public static privateCa(options: PrivateCaOptions): WorkspaceTls {
+    requireShapes('WorkspaceTls.privateCa', options, '{ caCertificatePem, caPrivateKeyPem, validityHours? }', {
+      caCertificatePem: 'string',
+      caPrivateKeyPem: 'string',
+      validityHours: 'number',
+    });
     return new WorkspaceTls(
       TlsMode.PRIVATE_CA,
       undefined,

@@ -16,6 +16,7 @@ import { WorkspaceDns } from '../core/dns';
 import { Gpu } from '../core/gpu';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode, WorkspaceTls } from '../core/tls';
+import { checkShapes, Shape } from '../core/shapes';
 import { invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
 import { WorkspaceSpec } from './workspace-spec';
@@ -204,6 +205,7 @@ export class GpuWorkspace extends Construct {
     if (!(target instanceof CloudTarget)) {
       throw invalid(this, 'GpuWorkspace', 'target', target, "must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })");
     }
+    checkShapes(`GpuWorkspace '${id}'`, props as unknown as Record<string, unknown>, PROP_SHAPES);
     this.target = props.target;
     this._spec = resolveSpec(this, props);
     this.claimName(id, props.target);
@@ -361,6 +363,30 @@ export class GpuWorkspace extends Construct {
     names.set(key, [...twins, this]);
   }
 }
+
+/** The type of each prop, checked before anything reads one. */
+const PROP_SHAPES: Record<string, Shape> = {
+  owner: 'string',
+  workspaceName: 'string',
+  size: 'string',
+  gpu: { instanceOf: Gpu, example: "Gpu.NVIDIA_L4 or Gpu.of('nvidia-l4')" },
+  access: { instanceOf: WorkspaceAccess, example: 'WorkspaceAccess.private() or WorkspaceAccess.public({ allowedCidrs })' },
+  tls: { instanceOf: WorkspaceTls, example: 'WorkspaceTls.letsEncrypt(), .selfSigned() or .privateCa({ ... })' },
+  auth: { instanceOf: WorkspaceAuth, example: 'WorkspaceAuth.connectionToken() or WorkspaceAuth.sso({ ... })' },
+  dns: { instanceOf: WorkspaceDns, example: 'WorkspaceDns.none(), .cloudEndpoints(), .azureDomainLabel() or .zone({ ... })' },
+  spot: 'boolean',
+  running: 'boolean',
+  homeDiskSizeGiB: 'number',
+  bootDiskSizeGiB: 'number',
+  snapshotRetentionDays: 'number',
+  costCenter: 'string',
+  labels: 'string map',
+  idleStopMinutes: 'number',
+  idleGpuUtilizationPercent: 'number',
+  idleCpuLoadPerCore: 'number',
+  maxRuntimeHours: 'number',
+  nixpkgs: { instanceOf: NixpkgsPin, example: 'NixpkgsPin.of({ rev, narHash })' },
+};
 
 /** Fills in defaults and validates; throws the library's validation errors. */
 function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec {

@@ -4,7 +4,7 @@
  * TypeError.
  */
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, NixpkgsPin, WorkspaceAccess, WorkspaceAuth, WorkspaceTls } from '../../src';
+import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, NixpkgsPin, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceTls } from '../../src';
 import { buildError, GCP } from '../util';
 
 const build = (props: unknown) => () => new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', props as GpuWorkspaceProps);
@@ -28,6 +28,32 @@ describe('shapes outside the types', () => {
     ['WorkspaceAuth.sso(undefined)', () => WorkspaceAuth.sso(undefined as any), 'WorkspaceAuth.sso: options undefined must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }'],
     ['WorkspaceAccess.public({})', () => WorkspaceAccess.public({} as any), "WorkspaceAccess.public: options {} must be an object with allowedCidrs, a list of CIDR ranges, e.g. { allowedCidrs: ['203.0.113.0/24'] }"],
     ['NixpkgsPin.of(null)', () => NixpkgsPin.of(null as any), 'NixpkgsPin.of: options null must be an object: { rev, narHash, owner?, repo? }'],
+    // A prop of the wrong type is named with what it must be, before anything reads it.
+    ['costCenter false', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', costCenter: false }), "GpuWorkspace 'alice': costCenter false must be a string"],
+    ['spot "yes"', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', spot: 'yes' }), "GpuWorkspace 'alice': spot 'yes' must be true or false"],
+    ['homeDiskSizeGiB "500"', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', homeDiskSizeGiB: '500' }), "GpuWorkspace 'alice': homeDiskSizeGiB '500' must be a number"],
+    ['labels null', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: null }), "GpuWorkspace 'alice': labels null must be an object of string values"],
+    ['a label value 7', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: { team: 7 } }), 'GpuWorkspace \'alice\': labels {"team":7} must be an object of string values'],
+    [
+      'access as a plain object',
+      build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', access: { mode: 'PUBLIC', allowedCidrs: ['0.0.0.0/0'] } }),
+      'GpuWorkspace \'alice\': access {"mode":"PUBLIC","allowedCidrs":["0.0.0.0/0"]} must be made with WorkspaceAccess.private() or WorkspaceAccess.public({ allowedCidrs })',
+    ],
+    ['gpu as a string', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', gpu: 'nvidia-l4' }), "GpuWorkspace 'alice': gpu 'nvidia-l4' must be made with Gpu.NVIDIA_L4 or Gpu.of('nvidia-l4')"],
+    ['CloudTarget.azure location false', () => CloudTarget.azure({ location: false } as any), 'CloudTarget.azure: location false must be a string'],
+    ['CloudTarget.azure adminSshPublicKey null', () => CloudTarget.azure({ location: 'westeurope', adminSshPublicKey: null } as any), 'CloudTarget.azure: adminSshPublicKey null must be a string'],
+    ['CloudTarget.aws allowUnlistedRegion "true"', () => CloudTarget.aws({ region: 'eu-west-1', allowUnlistedRegion: 'true' } as any), "CloudTarget.aws: allowUnlistedRegion 'true' must be true or false"],
+    ['CloudTarget.gcp project 42', () => CloudTarget.gcp({ ...GCP, project: 42 } as any), 'CloudTarget.gcp: project 42 must be a string'],
+    ['WorkspaceAuth.sso oidcIssuerUrl true', () => WorkspaceAuth.sso({ provider: 'oidc', clientId: 'x', clientSecretName: 'y', oidcIssuerUrl: true } as any), 'WorkspaceAuth.sso: oidcIssuerUrl true must be a string'],
+    ['WorkspaceAuth.sso allowedEmails true', () => WorkspaceAuth.sso({ provider: 'oidc', clientId: 'x', clientSecretName: 'y', allowedEmails: true } as any), 'WorkspaceAuth.sso: allowedEmails true must be a list of strings'],
+    ['WorkspaceAuth.connectionToken rotationDays "30"', () => WorkspaceAuth.connectionToken({ rotationDays: '30' } as any), "WorkspaceAuth.connectionToken: rotationDays '30' must be a number"],
+    ['WorkspaceAccess.public with a function', () => WorkspaceAccess.public({ allowedCidrs: [() => '10.0.0.0/8'] } as any), 'WorkspaceAccess.public: allowedCidrs [a function] must be a list of strings'],
+    ['WorkspaceAccess.public allowBroadRanges "yes"', () => WorkspaceAccess.public({ allowedCidrs: ['0.0.0.0/0'], allowBroadRanges: 'yes' } as any), "WorkspaceAccess.public: allowBroadRanges 'yes' must be true or false"],
+    ['WorkspaceDns.zone(null)', () => WorkspaceDns.zone(null as any), 'WorkspaceDns.zone: options null must be an object: { zoneName, recordName, resourceGroupName?, ttlSeconds? }'],
+    ['WorkspaceDns.zone recordName null', () => WorkspaceDns.zone({ zoneName: 'z', recordName: null } as any), 'WorkspaceDns.zone: recordName null must be a string'],
+    ['WorkspaceTls.letsEncrypt(null)', () => WorkspaceTls.letsEncrypt(null as any), 'WorkspaceTls.letsEncrypt: options null must be an object: { email? }'],
+    ['WorkspaceTls.selfSigned validityHours "24"', () => WorkspaceTls.selfSigned({ validityHours: '24' } as any), "WorkspaceTls.selfSigned: validityHours '24' must be a number"],
+    ['WorkspaceTls.privateCa caCertificatePem 1', () => WorkspaceTls.privateCa({ caCertificatePem: 1, caPrivateKeyPem: 'k' } as any), 'WorkspaceTls.privateCa: caCertificatePem 1 must be a string'],
   ])('%s', (_name, f, message) => {
     expect(f).toThrow(message);
     try {

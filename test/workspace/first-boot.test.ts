@@ -235,8 +235,11 @@ describe('the SSO cookie secret rotates on a schedule', () => {
     [2.5, '2.5'],
     [NaN, 'NaN'],
     [Infinity, 'Infinity'],
-    ['30', "'30'"],
   ])('rotationDays %s is refused', (rotationDays, shown) => {
     expect(buildError({ auth: sso(rotationDays as number) })).toBe(`GpuWorkspace 'alice': auth.rotationDays ${shown} must be a whole number from 0 to 365`);
+  });
+
+  test("rotationDays '30' is refused as not a number", () => {
+    expect(() => sso('30' as unknown as number)).toThrow("WorkspaceAuth.sso: rotationDays '30' must be a number");
   });
 });

@@ -124,10 +124,13 @@ describe('AWS: public access fits the security group rule quota', () => {
 
   test('a raised quota is used; values outside 60-1000 are refused', () => {
     expect(() => awsWorkspace(publicWith(200), { securityGroupRulesQuota: 250 })).not.toThrow();
-    for (const q of [59, 1001, 60.5, NaN, '100' as unknown as number]) {
+    for (const q of [59, 1001, 60.5, NaN]) {
       expect(awsBuildError({}, { securityGroupRulesQuota: q })).toBe(
-        `GpuWorkspace 'alice': target.securityGroupRulesQuota ${typeof q === 'string' ? `'${q}'` : q} must be a whole number from 60 (the default quota) to 1000`,
+        `GpuWorkspace 'alice': target.securityGroupRulesQuota ${q} must be a whole number from 60 (the default quota) to 1000`,
       );
     }
+    expect(() => CloudTarget.aws({ region: 'eu-west-1', securityGroupRulesQuota: '100' as unknown as number })).toThrow(
+      "CloudTarget.aws: securityGroupRulesQuota '100' must be a number",
+    );
   });
 });

@@ -36,8 +36,15 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
     ],
     [
       'a range that is not a string (from an untyped language)',
-      () => buildError({ access: WorkspaceAccess.public({ allowedCidrs: [42 as unknown as string] }) }),
-      "GpuWorkspace 'alice': access.allowedCidrs 42 is not a string",
+      () => {
+        try {
+          WorkspaceAccess.public({ allowedCidrs: [42 as unknown as string] });
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return 'accepted';
+      },
+      'WorkspaceAccess.public: allowedCidrs [42] must be a list of strings',
     ],
     [
       'workspace name ending in a hyphen',

@@ -1,0 +1,245 @@
+import { Aspects, TerraformStack, Testing } from 'cdktf';
+import * as fc from 'fast-check';
+import {
+  AwsTargetOptions,
+  AzureTargetOptions,
+  CloudTarget,
+  GcpTargetOptions,
+  GpuWorkspace,
+  GpuWorkspaceProps,
+  SsoOptions,
+  SsoProvider,
+  WorkspaceAccess,
+  WorkspaceAuth,
+  WorkspaceDns,
+  WorkspacePolicyChecks,
+  WorkspaceTls,
+} from '../../src';
+import { GCP } from '../util';
+
+// Every prop, target option and SSO option, one at a time, set to values outside its shape:
+// the wrong type, empty, huge, NaN and the infinities, unicode, quotes and newlines, Terraform
+// expressions, the whole internet. Each must be refused with the library's error (construct,
+// prop, value) or synthesize a stack the policy checks find clean and whose machine document
+// carries no line break or quote into a command line; never a TypeError.
+
+/** The library's validation error: names the construct (or factory), then the prop. */
+const VALIDATION_ERROR = /^(GpuWorkspace '[^']*'|CloudTarget\.\w+|WorkspaceAuth\.\w+|WorkspaceAccess\.\w+|WorkspaceDns\.\w+|WorkspaceTls\.\w+): /;
+
+const hostileString = fc.oneof(
+  fc.constantFrom(
+    '',
+    ' ',
+    "x' --email-domain=*",
+    'a"b',
+    'line\nbreak',
+    'tab\there',
+    '${var.secret}',
+    '%{ for x in y }',
+    '$(reboot)',
+    '`id`',
+    '0.0.0.0/0',
+    '::/0',
+    '../../etc/passwd',
+    'ünïcödé',
+    '🙂',
+    '\u0000',
+    'a'.repeat(5000),
+  ),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+);
+const hostileNumber = fc.oneof(
+  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, -1, 0, 0.5, 1e308, Number.MAX_SAFE_INTEGER + 2),
+  fc.double(),
+  fc.integer({ min: -1e9, max: 1e9 }),
+);
+/** Any value at all: what a JavaScript caller or a mistyped binding can hand in. */
+const hostile: fc.Arbitrary<unknown> = fc.oneof(
+  hostileString,
+  hostileNumber,
+  fc.constantFrom(null, true, false, {}, [], [''], ['0.0.0.0/0'], { toString: 'x' }, () => 'x'),
+);
+
+/** Builds with one prop replaced; returns the error, or the synthesized JSON after the checks. */
+function build(make: (stack: TerraformStack) => void): { json?: any; error?: Error } {
+  const stack = new TerraformStack(Testing.app(), 'fuzz');
+  try {
+    make(stack);
+  } catch (e) {
+    return { error: e as Error };
+  }
+  Aspects.of(stack).add(new WorkspacePolicyChecks({ allowLocalState: true }));
+  let json: any;
+  try {
+    json = JSON.parse(Testing.synth(stack, true));
+  } catch (e) {
+    return { error: e as Error };
+  }
+  const findings = stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/error' || m.type === '@cdktf/warn'))
+    .map((m) => String(m.data))
+    // Warnings the library gives on purpose for a choice it cannot refuse.
+    .filter((m) => !/^GpuWorkspace '[^']*': (gpu|workspaceName) /.test(m));
+  expect(findings).toEqual([]);
+  return { json };
+}
+
+/** No string the machine reads may carry a line break, a carriage return or NUL (unit files, command lines). */
+function expectPlainDocumentStrings(json: any): void {
+  const documents = [
+    ...Object.values<any>(json.resource?.google_compute_instance ?? {}).map((r) => r.metadata?.['ml-workspace-config']),
+    ...Object.values<any>(json.resource?.aws_instance ?? {}).map((r) => r.user_data),
+    ...Object.values<any>(json.locals ?? {}),
+  ].filter((d): d is string => typeof d === 'string');
+  expect(documents.length).toBeGreaterThan(0);
+  for (const doc of documents) expect(doc).not.toMatch(/[\n\r\u0000]|\\n|\\r|\\u0000/);
+}
+
+function expectRefusedOrClean(outcome: { json?: any; error?: Error }): 'built' | 'refused' {
+  if (outcome.error) {
+    expect(outcome.error).not.toBeInstanceOf(TypeError);
+    expect(outcome.error.message).toMatch(VALIDATION_ERROR);
+    return 'refused';
+  }
+  expectPlainDocumentStrings(outcome.json);
+  return 'built';
+}
+
+const RUNS = Number(process.env.FUZZ_HOSTILE_RUNS ?? 12);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
+
+const AZURE: AzureTargetOptions = {
+  location: 'westeurope',
+  imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
+  keyVaultAllowedCidrs: ['198.51.100.0/24'],
+};
+const AWS: AwsTargetOptions = { region: 'eu-west-1' };
+
+const PROPS: (keyof GpuWorkspaceProps)[] = [
+  'owner',
+  'workspaceName',
+  'size',
+  'gpu',
+  'access',
+  'tls',
+  'auth',
+  'dns',
+  'spot',
+  'running',
+  'homeDiskSizeGiB',
+  'bootDiskSizeGiB',
+  'snapshotRetentionDays',
+  'costCenter',
+  'labels',
+  'idleStopMinutes',
+  'idleGpuUtilizationPercent',
+  'idleCpuLoadPerCore',
+  'maxRuntimeHours',
+  'nixpkgs',
+];
+
+describe.each<[string, () => CloudTarget]>([
+  ['GCP', () => CloudTarget.gcp(GCP)],
+  ['AWS', () => CloudTarget.aws(AWS)],
+  ['Azure', () => CloudTarget.azure(AZURE)],
+])('on %s, one prop outside its shape', (_cloud, target) => {
+  test.each(PROPS)('%s', (prop) => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        expectRefusedOrClean(
+          build((stack) => new GpuWorkspace(stack, 'alice', { target: target(), owner: 'alice@example.com', [prop]: value } as GpuWorkspaceProps)),
+        );
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+const TARGET_OPTIONS: [string, (value: unknown) => CloudTarget][] = [
+  ...(['project', 'region', 'zone', 'machineType', 'network', 'subnetwork', 'subnetCidr', 'image', 'kmsKeyName', 'allowUnlistedRegion'] as (keyof GcpTargetOptions)[]).map(
+    (k): [string, (value: unknown) => CloudTarget] => [`gcp.${k}`, (value) => CloudTarget.gcp({ ...GCP, [k]: value } as GcpTargetOptions)],
+  ),
+  ...(
+    ['region', 'availabilityZone', 'vpcId', 'subnetId', 'vpcCidr', 'amiId', 'instanceType', 'kmsKeyArn', 'allowUnlistedRegion', 'securityGroupRulesQuota'] as (keyof AwsTargetOptions)[]
+  ).map((k): [string, (value: unknown) => CloudTarget] => [`aws.${k}`, (value) => CloudTarget.aws({ ...AWS, [k]: value } as AwsTargetOptions)]),
+  ...(
+    ['location', 'imageId', 'keyVaultAllowedCidrs', 'vmSize', 'resourceGroupName', 'subnetId', 'vnetCidr', 'adminSshPublicKey', 'ssoKeyVaultId', 'allowUnlistedLocation'] as (keyof AzureTargetOptions)[]
+  ).map((k): [string, (value: unknown) => CloudTarget] => [`azure.${k}`, (value) => CloudTarget.azure({ ...AZURE, [k]: value } as AzureTargetOptions)]),
+];
+
+describe('one target option outside its shape', () => {
+  test.each(TARGET_OPTIONS)('%s', (_name, target) => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        expectRefusedOrClean(build((stack) => new GpuWorkspace(stack, 'alice', { target: target(value), owner: 'alice@example.com' })));
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+const SSO_VAULT = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/identity/providers/Microsoft.KeyVault/vaults/sso-vault';
+const SSO: SsoOptions = {
+  provider: SsoProvider.OIDC,
+  clientId: 'ml-workspace',
+  clientSecretName: 'oauth-client',
+  oidcIssuerUrl: 'https://login.example.com/realms/ml',
+  allowedDomains: ['example.com'],
+};
+
+describe('one SSO option outside its shape, on every cloud', () => {
+  const keys: (keyof SsoOptions)[] = ['provider', 'clientId', 'clientSecretName', 'oidcIssuerUrl', 'allowedEmails', 'allowedDomains', 'rotationDays'];
+  const targets: [string, () => CloudTarget][] = [
+    ['GCP', () => CloudTarget.gcp(GCP)],
+    ['AWS', () => CloudTarget.aws(AWS)],
+    ['Azure', () => CloudTarget.azure({ ...AZURE, ssoKeyVaultId: SSO_VAULT })],
+  ];
+  test.each(keys.flatMap((k) => targets.map(([cloud, t]): [string, string, () => CloudTarget] => [k, cloud, t])))('%s on %s', (key, _cloud, target) => {
+    const values = fc.oneof(hostile, fc.array(hostileString, { minLength: 1, maxLength: 3 }));
+    fc.assert(
+      fc.property(values, (value) => {
+        expectRefusedOrClean(
+          build(
+            (stack) =>
+              new GpuWorkspace(stack, 'alice', {
+                target: target(),
+                owner: 'alice@example.com',
+                access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
+                dns: target().cloud === 'AWS' ? WorkspaceDns.zone({ zoneName: 'Z0123456789ABCDEFGHIJ', recordName: 'alice.ml.example.com' }) : undefined,
+                auth: WorkspaceAuth.sso({ ...SSO, [key]: value } as SsoOptions),
+              }),
+          ),
+        );
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+describe('factory options outside their shape', () => {
+  const factories: [string, (value: unknown) => unknown][] = [
+    ['WorkspaceAccess.public allowedCidrs', (v) => WorkspaceAccess.public({ allowedCidrs: v as string[] })],
+    ['WorkspaceAccess.public allowedCidrs entry', (v) => WorkspaceAccess.public({ allowedCidrs: [v as string] })],
+    ['WorkspaceTls.letsEncrypt email', (v) => WorkspaceTls.letsEncrypt({ email: v as string })],
+    ['WorkspaceTls.selfSigned validityHours', (v) => WorkspaceTls.selfSigned({ validityHours: v as number })],
+    ['WorkspaceDns.zone zoneName', (v) => WorkspaceDns.zone({ zoneName: v as string, recordName: 'alice.ml.example.com' })],
+    ['WorkspaceDns.zone recordName', (v) => WorkspaceDns.zone({ zoneName: 'ml-zone', recordName: v as string })],
+    ['WorkspaceAuth.connectionToken rotationDays', (v) => WorkspaceAuth.connectionToken({ rotationDays: v as number })],
+  ];
+  test.each(factories)('%s', (_name, make) => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        expectRefusedOrClean(
+          build((stack) => {
+            const made = make(value);
+            const prop = made instanceof WorkspaceAccess ? 'access' : made instanceof WorkspaceTls ? 'tls' : made instanceof WorkspaceDns ? 'dns' : 'auth';
+            new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com', [prop]: made } as GpuWorkspaceProps);
+          }),
+        );
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
