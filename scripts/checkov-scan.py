@@ -105,6 +105,11 @@ def main():
         if len(s.get("reason", "").strip()) < 20:
             problems.append(f"skip {s['check']}: reason is shorter than 20 characters")
         for where, addresses in s["resources"].items():
+            kind, _, rest = where.partition("/")
+            configuration = rest.split("/", 1)[0]
+            root = EXAMPLES if kind == "examples" else SCAN_CONFIGURATIONS if kind == "scan" else None
+            if root is None or not configuration or not os.path.isdir(os.path.join(root, configuration)):
+                problems.append(f"skip {s['check']}: '{where}' is not an example or scan configuration (examples/<name>/<stack> or scan/<name>/<stack>)")
             for address in addresses:
                 if any(c in address for c in "*?["):
                     problems.append(f"skip {s['check']} {where}: '{address}' is a pattern; name the exact resource address")

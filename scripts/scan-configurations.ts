@@ -26,7 +26,8 @@ function stack(app: App, name: string, backend: (s: TerraformStack) => void): Te
   return s;
 }
 const gcs = (s: TerraformStack) => new GcsBackend(s, { bucket: 'ml-research-tfstate', prefix: 'scan' });
-const s3 = (s: TerraformStack) => new S3Backend(s, { bucket: 'ml-research-tfstate', key: 'scan.tfstate', region: 'eu-west-1', encrypt: true });
+const s3 = (s: TerraformStack) =>
+  new S3Backend(s, { bucket: 'ml-research-tfstate', key: 'scan.tfstate', region: 'eu-west-1', encrypt: true }).addOverride('use_lockfile', true);
 const azurerm = (s: TerraformStack) =>
   new AzurermBackend(s, { resourceGroupName: 'ml-tfstate', storageAccountName: 'mlresearchtfstate', containerName: 'tfstate', key: 'scan.tfstate', useAzureadAuth: true });
 
@@ -101,6 +102,8 @@ export function synthConfiguration(name: string, outdir: string): Record<string,
 }
 
 if (require.main === module) {
+  // Configurations removed from the list must not be scanned from an old run.
+  fs.rmSync(SCAN_DIR, { recursive: true, force: true });
   for (const name of Object.keys(SCAN_CONFIGURATIONS)) {
     for (const [stackName, file] of Object.entries(synthConfiguration(name, path.join(SCAN_DIR, name)))) {
       console.log(`scan configuration ${name}: stack ${stackName} -> ${path.relative(process.cwd(), file)}`);

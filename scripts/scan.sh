@@ -11,6 +11,6 @@ if [ ! -x "$venv/bin/checkov" ] || ! "$venv/bin/checkov" --version 2>/dev/null |
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
 fi
-[ -d examples/gcp-workspace/cdktf.out ] || npm run synth:examples >/dev/null
+npm run synth:examples >/dev/null
 npx ts-node -r tsconfig-paths/register --project tsconfig.dev.json scripts/scan-configurations.ts
 CHECKOV="$venv/bin/checkov" python3 scripts/checkov-scan.py

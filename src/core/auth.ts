@@ -82,7 +82,7 @@ export class WorkspaceAuth {
    * that prints it.
    */
   public static connectionToken(options: ConnectionTokenOptions = {}): WorkspaceAuth {
-    if (typeof options !== 'object' || options === null) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       throw new Error(`WorkspaceAuth.connectionToken: options ${describe(options)} must be an object: { rotationDays? }`);
     }
     checkShapes('WorkspaceAuth.connectionToken', options as Record<string, unknown>, { rotationDays: 'number' });
@@ -91,7 +91,7 @@ export class WorkspaceAuth {
 
   /** oauth2-proxy with the given provider and allow-list. */
   public static sso(options: SsoOptions): WorkspaceAuth {
-    if (typeof options !== 'object' || options === null) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       throw new Error(`WorkspaceAuth.sso: options ${describe(options)} must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }`);
     }
     checkShapes('WorkspaceAuth.sso', options as unknown as Record<string, unknown>, {

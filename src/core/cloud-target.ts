@@ -210,7 +210,7 @@ export interface AzureTargetOptions {
  */
 /** Throws the library's error when a factory gets no options object. */
 function requireOptions(factory: string, options: unknown, shape: string): void {
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new Error(`${factory}: options ${describe(options)} must be an object: ${shape}`);
   }
 }

@@ -62,7 +62,7 @@ export class WorkspaceDns {
       recordName: 'string',
       resourceGroupName: 'string',
       ttlSeconds: 'number',
-    });
+    }, ['zoneName', 'recordName']);
     return new WorkspaceDns(DnsMode.ZONE, { ...options });
   }
 

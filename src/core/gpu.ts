@@ -1,3 +1,6 @@
+import { Token } from 'cdktf';
+import { describe } from './validation';
+
 /**
  * An NVIDIA GPU model. Use a catalog entry (`Gpu.NVIDIA_L4`); `Gpu.of(...)` names a model the
  * catalog does not know yet, which then needs an explicit machine type on the target.
@@ -34,6 +37,11 @@ export class Gpu {
    * (on GCP, e.g. `nvidia-h200-141gb`). The target must then give `machineType`.
    */
   public static of(name: string): Gpu {
+    if (typeof name !== 'string' || (!Token.isUnresolved(name) && !/^[a-z0-9][a-z0-9-]{1,62}$/.test(name))) {
+      throw new Error(
+        `Gpu.of: name ${describe(name)} is not a GPU model name; give the cloud's accelerator type in lowercase letters, digits and '-', e.g. 'nvidia-h200-141gb'`,
+      );
+    }
     const known = Gpu.CATALOG.find((g) => g.name === name);
     return known ?? new Gpu(name, 0, false);
   }

@@ -36,9 +36,8 @@ function fits(value: unknown, shape: Shape): boolean {
     case 'string[]':
       return Array.isArray(value) && value.every((v) => typeof v === 'string');
     case 'string map':
-      return (
-        typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string')
-      );
+      // A plain object only: a Map, a Date or a class instance would lose its entries.
+      return isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string');
     default:
       return value instanceof shape.instanceOf;
   }
@@ -59,6 +58,12 @@ export function checkShapes(where: string, values: Record<string, unknown>, shap
   }
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 function describeShape(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'function' ? 'a function' : describe(v))).join(', ')}]`;
@@ -72,9 +77,12 @@ function describeShape(value: unknown): string {
  *
  * @internal
  */
-export function requireShapes(factory: string, options: unknown, example: string, shapes: Record<string, Shape>): void {
+export function requireShapes(factory: string, options: unknown, example: string, shapes: Record<string, Shape>, required: string[] = []): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new Error(`${factory}: options ${describe(options)} must be an object: ${example}`);
+  }
+  for (const key of required) {
+    if ((options as Record<string, unknown>)[key] === undefined) throw new Error(`${factory}: ${key} is required: ${example}`);
   }
   checkShapes(factory, options as Record<string, unknown>, shapes);
 }

@@ -69,7 +69,7 @@ export class WorkspaceTls {
       caCertificatePem: 'string',
       caPrivateKeyPem: 'string',
       validityHours: 'number',
-    });
+    }, ['caCertificatePem', 'caPrivateKeyPem']);
     return new WorkspaceTls(
       TlsMode.PRIVATE_CA,
       undefined,

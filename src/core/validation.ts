@@ -16,10 +16,12 @@ export function invalid(scope: IConstruct, kind: string, prop: string, value: un
 export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return String(value);
   // NaN and the infinities as themselves (JSON would print null).
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
   } catch {
     return String(value);
   }

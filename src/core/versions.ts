@@ -39,7 +39,7 @@ export class NixpkgsPin {
    * root, so a machine refuses a document pinning a revision its image does not list.
    */
   public static of(options: NixpkgsPinOptions): NixpkgsPin {
-    if (typeof options !== 'object' || options === null) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       throw new Error(`NixpkgsPin.of: options ${describe(options)} must be an object: { rev, narHash, owner?, repo? }`);
     }
     return new NixpkgsPin(options.owner ?? 'NixOS', options.repo ?? 'nixpkgs', options.rev, options.narHash);

@@ -5,6 +5,7 @@ import {
   StringConcat,
   TerraformBackend,
   TerraformLocal,
+  TerraformRemoteState,
   TerraformResource,
   TerraformStack,
   TerraformVariable,
@@ -43,8 +44,8 @@ export interface PolicyRuleInfo {
 /** Options for {@link WorkspacePolicyChecks}. */
 export interface WorkspacePolicyChecksProps {
   /**
-   * The stack is production: local state (MLW-STATE1) and a state backend that does not ask
-   * for encryption at rest (MLW-STATE3) are errors, not warnings. State holds generated secrets
+   * The stack is production: local state (MLW-STATE1), a state backend that does not ask for
+   * encryption at rest (MLW-STATE3) or does not lock (MLW-STATE4) are errors, not warnings. State holds generated secrets
    * and must be shared, locked and encrypted.
    * @default false
    */
@@ -75,7 +76,7 @@ export class WorkspacePolicyChecks implements IAspect {
 
   private readonly production: boolean;
   private readonly allowLocalState: boolean;
-  private readonly byStack = new Map<TerraformStack, Map<string, Record<string, any>[]>>();
+  private readonly byStack = new Map<TerraformStack, { nodes: Map<string, TerraformResource[]>; resolved: Map<string, Record<string, any>[]> }>();
   private readonly localsByStack = new Map<TerraformStack, Map<string, string>>();
   private readonly sensitiveByStack = new Map<TerraformStack, Set<string>>();
 
@@ -93,7 +94,7 @@ export class WorkspacePolicyChecks implements IAspect {
     this.allowLocalState = props.allowLocalState === true;
     if (this.production && this.allowLocalState) {
       throw new Error(
-        'WorkspacePolicyChecks: allowLocalState cannot be combined with production: a production stack keeps its state in a remote, locked, encrypted backend (GcsBackend, S3Backend with encrypt, AzurermBackend, CloudBackend)',
+        'WorkspacePolicyChecks: allowLocalState cannot be combined with production: a production stack keeps its state in a remote, locked, encrypted backend (GcsBackend, S3Backend with encrypt and use_lockfile, AzurermBackend, CloudBackend)',
       );
     }
   }
@@ -122,10 +123,10 @@ export class WorkspacePolicyChecks implements IAspect {
   }
 
   private checkBackend(stack: TerraformStack): void {
-    const terraform = terraformBlock(stack);
+    const { terraform, remoteStates } = stateSettings(stack);
     for (const rule of STATE_RULES) {
       if (rule === STATE1 && this.allowLocalState) continue;
-      const problems = rule.check(terraform);
+      const problems = rule.check({ terraform, remoteStates });
       if (problems.length === 0) continue;
       const level = this.production ? rule.productionLevel : rule.level;
       const message = `[${rule.id}] ${rule.explanation} Found: ${problems.join('; ')}.`;
@@ -165,49 +166,73 @@ export class WorkspacePolicyChecks implements IAspect {
     return locals.get(name);
   }
 
-  /** Resolved configurations of a stack's resources of one type, computed once per stack. */
+  /**
+   * Resolved configurations of a stack's resources of one type. The stack is grouped by type
+   * once (no resolution); a type is resolved the first time a rule asks for it, and only the
+   * few types cross-resource rules read are ever resolved here.
+   */
   private resourcesOfType(stack: TerraformStack, type: string): Record<string, any>[] {
     let index = this.byStack.get(stack);
     if (!index) {
-      index = new Map();
+      index = { nodes: new Map(), resolved: new Map() };
       for (const r of stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource)) {
-        const configs = index.get(r.terraformResourceType) ?? [];
-        configs.push(...Object.values<any>(resolveResource(r).resource?.[r.terraformResourceType] ?? {}));
-        index.set(r.terraformResourceType, configs);
+        const nodes = index.nodes.get(r.terraformResourceType) ?? [];
+        nodes.push(r);
+        index.nodes.set(r.terraformResourceType, nodes);
       }
       this.byStack.set(stack, index);
     }
-    return index.get(type) ?? [];
+    let configs = index.resolved.get(type);
+    if (!configs) {
+      configs = (index.nodes.get(type) ?? []).flatMap((r) => Object.values<any>(resolveResource(r).resource?.[type] ?? {}));
+      index.resolved.set(type, configs);
+    }
+    return configs;
   }
 }
 
-/** The stack's `terraform` block as it will be synthesized: its backends and stack overrides. */
-function terraformBlock(stack: TerraformStack): Record<string, any> {
-  const block: Record<string, any> = {};
-  const merge = (into: Record<string, any>, from: Record<string, any>) => {
-    for (const [key, value] of Object.entries(from ?? {})) {
-      if (value && typeof value === 'object' && !Array.isArray(value) && into[key] && typeof into[key] === 'object') merge(into[key], value);
-      else into[key] = value;
-    }
-  };
-  for (const backend of stack.node.findAll().filter((c): c is TerraformBackend => TerraformBackend.isBackend(c))) {
-    merge(block, resolveElement(backend).terraform ?? {});
+/**
+ * cdktf's merge of overrides: objects merge key by key, lists are appended, and `undefined`
+ * deletes the key (`addOverride('terraform.backend', undefined)` removes the backend).
+ */
+function mergeOverrides(into: Record<string, any>, from: Record<string, any>): void {
+  for (const [key, value] of Object.entries(from ?? {})) {
+    if (value === undefined) delete into[key];
+    else if (Array.isArray(value)) into[key] = Array.isArray(into[key]) ? [...into[key], ...value] : value;
+    else if (typeof value === 'object' && value !== null && !Tokenization.isResolvable(value)) {
+      if (typeof into[key] !== 'object' || into[key] === null) into[key] = {};
+      mergeOverrides(into[key], value);
+    } else into[key] = value;
   }
-  // `stack.addOverride('terraform.backend…', …)` lands in the stack's own overrides.
-  const overrides = Tokenization.resolve((stack as any).rawOverrides ?? {}, {
-    scope: stack,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-    preparing: false,
-  });
-  merge(block, overrides.terraform ?? {});
-  return block;
+}
+
+/**
+ * The stack's `terraform` block as it will be synthesized (its backends, then the stack's own
+ * overrides, merged as cdktf merges them), and the backends its `terraform_remote_state` data
+ * sources read state from.
+ */
+function stateSettings(stack: TerraformStack): { terraform: Record<string, any>; remoteStates: Record<string, any>[] } {
+  const block: Record<string, any> = {};
+  const remoteStates: Record<string, any>[] = [];
+  for (const c of stack.node.findAll()) {
+    if (TerraformBackend.isBackend(c)) mergeOverrides(block, resolveElement(c).terraform ?? {});
+    else if (c instanceof TerraformRemoteState) remoteStates.push(...Object.values<any>(resolveElement(c).data?.terraform_remote_state ?? {}));
+  }
+  // `stack.addOverride('terraform.backend…', …)` lands in the stack's own overrides (merged
+  // unresolved: `undefined` must still delete).
+  mergeOverrides(block, (stack as any).rawOverrides?.terraform ?? {});
+  return { terraform: resolvePlain(stack, block), remoteStates };
+}
+
+function resolvePlain(stack: TerraformStack, value: unknown): any {
+  return Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false });
 }
 
 function resolveResource(node: TerraformResource): any {
   return resolveElement(node);
 }
 
-function resolveElement(node: TerraformResource | TerraformLocal | TerraformBackend): any {
+function resolveElement(node: TerraformResource | TerraformLocal | TerraformBackend | TerraformRemoteState): any {
   return Tokenization.resolve(node.toTerraform(), {
     scope: node,
     resolver: new DefaultTokenResolver(new StringConcat()),

@@ -26,12 +26,12 @@ const MAX_LABELS: Record<Cloud, number> = { [Cloud.GCP]: GCP_MAX_LABELS, [Cloud.
 
 /**
  * Keys a resource gets beside the library's labels, counted against the same limit: on AWS
- * each resource's `Name` and the home volume's snapshot tag; on GCP the label the google
- * provider adds unless `add_terraform_attribution_label` is false. Provider-wide default tags
- * and labels are counted at synthesis (`tag-limits.ts`).
+ * each resource's `Name` and the home volume's snapshot tag. What the providers add (AWS
+ * `default_tags`, google `default_labels` and attribution label) is counted at synthesis, when
+ * the stack's providers are known (`tag-limits.ts`).
  */
 const EXTRA_KEYS: Record<Cloud, string[]> = {
-  [Cloud.GCP]: ['goog-terraform-provisioned'],
+  [Cloud.GCP]: [],
   [Cloud.AWS]: ['Name', 'ml-workspace-home'],
   [Cloud.AZURE]: [],
 };

@@ -55,7 +55,7 @@ const propsWith = (dns: fc.Arbitrary<WorkspaceDns | undefined>): fc.Arbitrary<Pa
     workspaceName: nameLike,
     owner: mostly(fc.emailAddress(), anyText),
     size: mostly(fc.constantFrom(...Object.values(WorkspaceSize)), anyText.map((s) => s as WorkspaceSize)),
-    gpu: mostly(fc.constantFrom(Gpu.NVIDIA_T4, Gpu.NVIDIA_L4, Gpu.NVIDIA_A100_40GB, Gpu.NVIDIA_A100_80GB), fc.oneof(fc.constantFrom(...Gpu.CATALOG), anyText.map((s) => Gpu.of(s)))),
+    gpu: mostly(fc.constantFrom(Gpu.NVIDIA_T4, Gpu.NVIDIA_L4, Gpu.NVIDIA_A100_40GB, Gpu.NVIDIA_A100_80GB), fc.oneof(fc.constantFrom(...Gpu.CATALOG), fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,30}$/).map((s) => Gpu.of(s)))),
     access: fc.oneof(
       fc.constant(WorkspaceAccess.private()),
       fc.array(cidr, { minLength: 1, maxLength: 3 }).map((allowedCidrs) => WorkspaceAccess.public({ allowedCidrs })),

@@ -1,12 +1,16 @@
 import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
   AwsTargetOptions,
   AzureTargetOptions,
   CloudTarget,
   GcpTargetOptions,
+  Gpu,
   GpuWorkspace,
   GpuWorkspaceProps,
+  NixpkgsPin,
+  PolicySuppressions,
   SsoOptions,
   SsoProvider,
   WorkspaceAccess,
@@ -58,7 +62,8 @@ const hostileNumber = fc.oneof(
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   hostileNumber,
-  fc.constantFrom(null, true, false, {}, [], [''], ['0.0.0.0/0'], { toString: 'x' }, () => 'x'),
+  fc.constantFrom(null, true, false, {}, [], [''], ['0.0.0.0/0'], { toString: 'x' }, () => 'x', 10n, Symbol('x')),
+  fc.constantFrom(new Map([['team', 'x']]), new Date(0), new (class Settings {})(), Object.create({ team: 'x' }), [, 'x'], new Set(['x'])),
 );
 
 /** Builds with one prop replaced; returns the error, or the synthesized JSON after the checks. */
@@ -218,6 +223,32 @@ describe('one SSO option outside its shape, on every cloud', () => {
   });
 });
 
+describe('value factories outside their shape', () => {
+  const makers: [string, (value: unknown) => void][] = [
+    ['Gpu.of', (v) => new GpuWorkspace(new TerraformStack(Testing.app(), 'f'), 'alice', { target: CloudTarget.gcp({ ...GCP, machineType: 'a3-highgpu-1g' }), owner: 'alice@example.com', gpu: Gpu.of(v as string) })],
+    ['NixpkgsPin.of', (v) => new GpuWorkspace(new TerraformStack(Testing.app(), 'f'), 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com', nixpkgs: NixpkgsPin.of(v as any) })],
+    ['NixpkgsPin.of rev', (v) => NixpkgsPin.of({ rev: v as string, narHash: 'sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=' })],
+    ['PolicySuppressions.add list', (v) => PolicySuppressions.add(new Construct(new TerraformStack(Testing.app(), 'f'), 'c'), v as any)],
+    ['PolicySuppressions.add construct', (v) => PolicySuppressions.add(v as any, [{ id: 'MLW-NET1', reason: 'public git mirror, reviewed' }])],
+    ['PolicySuppressions.add entry', (v) => PolicySuppressions.add(new Construct(new TerraformStack(Testing.app(), 'f'), 'c'), [v as any])],
+    ['PolicySuppressions.add reason', (v) => PolicySuppressions.add(new Construct(new TerraformStack(Testing.app(), 'f'), 'c'), [{ id: 'MLW-NET1', reason: v as string }])],
+  ];
+  const LIBRARY_ERROR = /^(GpuWorkspace '[^']*'|Gpu\.of|NixpkgsPin\.of|PolicySuppressions( '[^']*')?): /;
+  test.each(makers)('%s', (_name, make) => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        try {
+          make(value);
+        } catch (e) {
+          expect(e).not.toBeInstanceOf(TypeError);
+          expect((e as Error).message).toMatch(LIBRARY_ERROR);
+        }
+      }),
+      { numRuns: RUNS * 2, seed: SEED },
+    );
+  });
+});
+
 describe('factory options outside their shape', () => {
   const factories: [string, (value: unknown) => unknown][] = [
     ['WorkspaceAccess.public allowedCidrs', (v) => WorkspaceAccess.public({ allowedCidrs: v as string[] })],
@@ -227,6 +258,11 @@ describe('factory options outside their shape', () => {
     ['WorkspaceDns.zone zoneName', (v) => WorkspaceDns.zone({ zoneName: v as string, recordName: 'alice.ml.example.com' })],
     ['WorkspaceDns.zone recordName', (v) => WorkspaceDns.zone({ zoneName: 'ml-zone', recordName: v as string })],
     ['WorkspaceAuth.connectionToken rotationDays', (v) => WorkspaceAuth.connectionToken({ rotationDays: v as number })],
+    ['WorkspaceAuth.connectionToken options', (v) => WorkspaceAuth.connectionToken(v as any)],
+    ['WorkspaceDns.zone ttlSeconds', (v) => WorkspaceDns.zone({ zoneName: 'ml-zone', recordName: 'alice.ml.example.com', ttlSeconds: v as number })],
+    ['WorkspaceDns.zone resourceGroupName', (v) => WorkspaceDns.zone({ zoneName: 'ml-zone', recordName: 'alice.ml.example.com', resourceGroupName: v as string })],
+    ['WorkspaceTls.privateCa caCertificatePem', (v) => WorkspaceTls.privateCa({ caCertificatePem: v as string, caPrivateKeyPem: '${var.ca_key}' })],
+    ['WorkspaceTls.privateCa options', (v) => WorkspaceTls.privateCa(v as any)],
   ];
   test.each(factories)('%s', (_name, make) => {
     fc.assert(

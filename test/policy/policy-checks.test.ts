@@ -4,6 +4,7 @@ import {
   Aspects,
   AzurermBackend,
   CloudBackend,
+  DataTerraformRemoteStateHttp,
   ConsulBackend,
   GcsBackend,
   HttpBackend,
@@ -132,6 +133,16 @@ test('local state is a warning, an error in production, and acknowledged with al
   expect(stateFindings(() => undefined)).toEqual([['@cdktf/warn', none]]);
   expect(stateFindings(() => undefined, { production: true })).toEqual([['@cdktf/error', none]]);
   expect(stateFindings(() => undefined, { allowLocalState: true })).toEqual([]);
+  // An override that deletes the backend leaves local state, as cdktf synthesizes it.
+  expect(
+    stateFindings(
+      (s) => {
+        new GcsBackend(s, { bucket: 'tf-state' });
+        s.addOverride('terraform.backend', undefined);
+      },
+      { production: true },
+    ),
+  ).toEqual([['@cdktf/error', none]]);
   expect(stateFindings((s) => new LocalBackend(s, { path: 'state/prod.tfstate' }), { production: true })).toEqual([
     ['@cdktf/error', expect.stringMatching(/^\[MLW-STATE1\] .* Found: the local backend keeps state in state\/prod\.tfstate\.$/)],
   ]);
@@ -154,35 +165,73 @@ test('a backend that sends state in plain text or unverified is an error, in eve
   const cases: [(s: TerraformStack) => void, string][] = [
     [(s) => new HttpBackend(s, { address: 'http://state.example.com/ml' }), "address 'http://state.example.com/ml' is not an https:// URL"],
     [(s) => new HttpBackend(s, { address: 'https://state.example.com/ml', unlockAddress: 'HTTP://state.example.com/u' }), "unlock_address 'HTTP://state.example.com/u' is not an https:// URL"],
-    [(s) => new HttpBackend(s, { address: 'https://state.example.com/ml', skipCertVerification: true }), 'skip_cert_verification is true'],
+    [(s) => new HttpBackend(s, { address: 'https://state.example.com/ml', skipCertVerification: true }), 'skip_cert_verification is true (the server certificate is not checked)'],
     [(s) => new ConsulBackend(s, { path: 'ml', accessToken: 't' }), "scheme is 'http' (the default); set scheme 'https'"],
-    [(s) => new PgBackend(s, { connStr: 'postgres://db/tf?sslmode=disable' }), 'conn_str has sslmode=disable; use sslmode=verify-full'],
-    [(s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, endpoints: { s3: 'http://minio.internal:9000' } }), "endpoints.s3 'http://minio.internal:9000' is not an https:// URL"],
-    [(s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, insecure: true }), 'insecure is true (TLS certificates are not verified)'],
+    [(s) => new PgBackend(s, { connStr: 'postgres://db/tf?sslmode=disable' }), 'conn_str has sslmode=disable, which does not check the server; use sslmode=verify-full'],
+    [(s) => new PgBackend(s, { connStr: 'host=db sslmode = require' }), 'conn_str has sslmode=require, which does not check the server; use sslmode=verify-full'],
+    [(s) => new PgBackend(s, { connStr: 'postgres://db/tf' }), "conn_str sets no sslmode (the default, 'require', encrypts without checking the server); add sslmode=verify-full"],
+    // Terraform reads the string "true" as true.
+    [(s) => new HttpBackend(s, { address: 'https://state.example.com/ml', lockAddress: 'https://state.example.com/l' }).addOverride('skip_cert_verification', 'TRUE'), 'skip_cert_verification is "TRUE" (the server certificate is not checked)'],
+    [(s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, dynamodbTable: 't' }).addOverride('endpoints.sts', 'http://sts.internal'), "endpoints.sts 'http://sts.internal' is not an https:// URL"],
+    [(s) => new OssBackend(s, { bucket: 'b', key: 'k', encrypt: true, endpoint: 'http://oss.internal' }), "endpoint 'http://oss.internal' is not an https:// URL"],
+    [
+      (s) => {
+        new GcsBackend(s, { bucket: 'b' });
+        new DataTerraformRemoteStateHttp(s, 'network', { address: 'http://state.example.com/network' });
+      },
+      "terraform_remote_state (http): address 'http://state.example.com/network' is not an https:// URL",
+    ],
+    [(s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, dynamodbTable: 't', endpoints: { s3: 'http://minio.internal:9000' } }), "endpoints.s3 'http://minio.internal:9000' is not an https:// URL"],
+    [(s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, dynamodbTable: 't', insecure: true }), 'insecure is true (TLS certificates are not verified)'],
     // An escape hatch on the backend is seen.
     [(s) => new HttpBackend(s, { address: 'https://state.example.com/ml' }).addOverride('address', 'http://10.0.0.5/ml'), "address 'http://10.0.0.5/ml' is not an https:// URL"],
   ];
   for (const [build, problem] of cases) {
-    expect(stateFindings(build)).toEqual([['@cdktf/error', expect.stringMatching(/^\[MLW-STATE2\] The state backend sends state in plain text/)]]);
-    expect(stateFindings(build)[0][1]).toContain(`Found: ${problem}.`);
+    const found = stateFindings(build).filter(([, m]) => m.startsWith('[MLW-STATE2]'));
+    expect(found).toEqual([['@cdktf/error', expect.stringMatching(/^\[MLW-STATE2\] State is sent in plain text or without checking the server/)]]);
+    expect(found[0][1]).toContain(`Found: ${problem}.`);
   }
 });
 
 test('an S3 backend without encrypt is a warning, an error in production', () => {
-  const build = (s: TerraformStack) => new S3Backend(s, { bucket: 'b', key: 'k', region: 'eu-west-1' });
+  const build = (s: TerraformStack) => new S3Backend(s, { bucket: 'b', key: 'k', region: 'eu-west-1', dynamodbTable: 't' });
   const message = '[MLW-STATE3] The state backend does not ask for the state to be encrypted at rest: s3, oss or cos without encrypt = true (a warning; an error for a stack marked production). Found: the s3 backend has encrypt unset.';
   expect(stateFindings(build)).toEqual([['@cdktf/warn', message]]);
   expect(stateFindings(build, { production: true })).toEqual([['@cdktf/error', message]]);
-  expect(stateFindings((s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: false }), { production: true })).toEqual([
+  expect(stateFindings((s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: false, dynamodbTable: 't' }), { production: true })).toEqual([
     ['@cdktf/error', expect.stringContaining('Found: the s3 backend has encrypt false.')],
   ]);
   expect(stateFindings((s) => new OssBackend(s, { bucket: 'b', key: 'k' }))[0][1]).toContain('Found: the oss backend has encrypt unset.');
   // A stack override that turns encryption off is seen.
   const overridden = (s: TerraformStack) => {
-    new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true });
+    new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, dynamodbTable: 't' });
     s.addOverride('terraform.backend.s3.encrypt', false);
   };
-  expect(stateFindings(overridden)).toEqual([['@cdktf/warn', expect.stringContaining('Found: the s3 backend has encrypt false.')]]);
+  expect(stateFindings(overridden).filter(([, m]) => m.startsWith('[MLW-STATE3]'))).toEqual([
+    ['@cdktf/warn', expect.stringContaining('Found: the s3 backend has encrypt false.')],
+  ]);
+  // ...and one that deletes encrypt; the string "true" counts as true.
+  const deleted = (s: TerraformStack) => {
+    new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true, dynamodbTable: 't' });
+    s.addOverride('terraform.backend.s3.encrypt', undefined);
+  };
+  expect(stateFindings(deleted, { production: true })).toEqual([['@cdktf/error', expect.stringContaining('Found: the s3 backend has encrypt unset.')]]);
+  expect(stateFindings((s) => new S3Backend(s, { bucket: 'b', key: 'k', dynamodbTable: 't' }).addOverride('encrypt', 'true'), { production: true })).toEqual([]);
+});
+
+test('a backend that does not lock is a warning, an error in production', () => {
+  const message = '[MLW-STATE4] The state backend does not lock the state: s3 without use_lockfile or dynamodb_table, http without lock_address (a warning; an error for a stack marked production).';
+  expect(stateFindings((s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true }))).toEqual([
+    ['@cdktf/warn', `${message} Found: the s3 backend sets neither use_lockfile nor dynamodb_table.`],
+  ]);
+  expect(stateFindings((s) => new HttpBackend(s, { address: 'https://state.example.com/ml' }), { production: true })).toEqual([
+    ['@cdktf/error', `${message} Found: the http backend has no lock_address.`],
+  ]);
+  expect(stateFindings((s) => new S3Backend(s, { bucket: 'b', key: 'k', encrypt: true }).addOverride('use_lockfile', true), { production: true })).toEqual([]);
+});
+
+test('Consul over an https:// address needs no scheme', () => {
+  expect(stateFindings((s) => new ConsulBackend(s, { path: 'ml', accessToken: 't', address: 'https://consul.example.com:8501' }), { production: true })).toEqual([]);
 });
 
 test('the checks refuse options that are not booleans, and local state in production', () => {

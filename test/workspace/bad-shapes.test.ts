@@ -4,7 +4,8 @@
  * TypeError.
  */
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, NixpkgsPin, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceTls } from '../../src';
+import { Construct } from 'constructs';
+import { CloudTarget, Gpu, GpuWorkspace, GpuWorkspaceProps, NixpkgsPin, PolicySuppressions, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceTls } from '../../src';
 import { buildError, GCP } from '../util';
 
 const build = (props: unknown) => () => new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', props as GpuWorkspaceProps);
@@ -53,6 +54,26 @@ describe('shapes outside the types', () => {
     ['WorkspaceDns.zone recordName null', () => WorkspaceDns.zone({ zoneName: 'z', recordName: null } as any), 'WorkspaceDns.zone: recordName null must be a string'],
     ['WorkspaceTls.letsEncrypt(null)', () => WorkspaceTls.letsEncrypt(null as any), 'WorkspaceTls.letsEncrypt: options null must be an object: { email? }'],
     ['WorkspaceTls.selfSigned validityHours "24"', () => WorkspaceTls.selfSigned({ validityHours: '24' } as any), "WorkspaceTls.selfSigned: validityHours '24' must be a number"],
+    ['labels as a Map', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: new Map([['team', 'x']]) }), "GpuWorkspace 'alice': labels a Map must be an object of string values"],
+    ['homeDiskSizeGiB 10n', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', homeDiskSizeGiB: 10n }), "GpuWorkspace 'alice': homeDiskSizeGiB 10n must be a number"],
+    ['Gpu.of(42)', () => Gpu.of(42 as any), "Gpu.of: name 42 is not a GPU model name; give the cloud's accelerator type in lowercase letters, digits and '-', e.g. 'nvidia-h200-141gb'"],
+    ['Gpu.of with a quote and newline', () => Gpu.of("a'\n--y"), "Gpu.of: name 'a'\n--y' is not a GPU model name"],
+    ['WorkspaceAuth.connectionToken([])', () => WorkspaceAuth.connectionToken([] as any), 'WorkspaceAuth.connectionToken: options [] must be an object: { rotationDays? }'],
+    ['WorkspaceAuth.sso([])', () => WorkspaceAuth.sso([] as any), 'WorkspaceAuth.sso: options [] must be an object'],
+    ['WorkspaceTls.privateCa({})', () => WorkspaceTls.privateCa({} as any), 'WorkspaceTls.privateCa: caCertificatePem is required: { caCertificatePem, caPrivateKeyPem, validityHours? }'],
+    ['WorkspaceDns.zone without recordName', () => WorkspaceDns.zone({ zoneName: 'z' } as any), 'WorkspaceDns.zone: recordName is required'],
+    ['PolicySuppressions.add(x, "MLW-NET1")', () => PolicySuppressions.add(new TerraformStack(Testing.app(), 't'), 'MLW-NET1' as any), "PolicySuppressions 't': suppressions apply to a resource"],
+    [
+      'PolicySuppressions.add with a null entry',
+      () => PolicySuppressions.add(new Construct(new TerraformStack(Testing.app(), 't'), 'c'), [null as any]),
+      "PolicySuppressions 't/c': suppression null must be an object with a string id and reason",
+    ],
+    [
+      'PolicySuppressions.add with a string',
+      () => PolicySuppressions.add(new Construct(new TerraformStack(Testing.app(), 't'), 'c'), 'MLW-NET1' as any),
+      "PolicySuppressions 't/c': suppressions 'MLW-NET1' must be a list: [{ id: 'MLW-NET1', reason: '...' }]",
+    ],
+    ['PolicySuppressions.add on a string', () => PolicySuppressions.add('stack' as any, []), "PolicySuppressions: construct 'stack' is not a construct"],
     ['WorkspaceTls.privateCa caCertificatePem 1', () => WorkspaceTls.privateCa({ caCertificatePem: 1, caPrivateKeyPem: 'k' } as any), 'WorkspaceTls.privateCa: caCertificatePem 1 must be a string'],
   ])('%s', (_name, f, message) => {
     expect(f).toThrow(message);

@@ -453,8 +453,8 @@ export function buildAzureWorkspace(
   };
 
   if (spec.auth.mode === AuthMode.CONNECTION_TOKEN) {
-    // A rotating secret expires one period after its rotation falls due (Key Vault then refuses
-    // to return it): deploy at least once per period.
+    // A rotating secret is marked expired one period after its rotation falls due (Key Vault
+    // still returns it; the expiry shows an overdue rotation to audits).
     const token = connectionToken(scope, spec.auth.rotationDays);
     addSecret('ConnectionToken', SecretName.CONNECTION_TOKEN, token.password.result, 'text/plain', {
       owner: spec.user,

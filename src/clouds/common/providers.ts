@@ -4,18 +4,32 @@ import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { TerraformProvider, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 
+/** The provider types each stack is known to have. */
+const PROVIDER_TYPES = new WeakMap<TerraformStack, Set<string>>();
+
 /**
  * Makes sure the stack has a provider of the given Terraform type, creating one with
  * `create` when the user's stack has none. A provider the user configured is never replaced.
+ * Types already seen are remembered per stack; only a type not seen yet walks the stack (once
+ * per type, since it is then found or created), so a fleet does not walk the tree per member.
  *
  * @internal
  */
 export function ensureProvider(scope: IConstruct, terraformType: string, create: (stack: TerraformStack) => void): void {
   const stack = TerraformStack.of(scope);
-  const exists = stack.node
-    .findAll()
-    .some((c) => c instanceof TerraformProvider && c.terraformResourceType === terraformType);
-  if (!exists) create(stack);
+  let types = PROVIDER_TYPES.get(stack);
+  if (!types) {
+    types = new Set();
+    PROVIDER_TYPES.set(stack, types);
+  }
+  if (types.has(terraformType)) return;
+  for (const c of stack.node.findAll()) {
+    if (c instanceof TerraformProvider) types.add(c.terraformResourceType);
+  }
+  if (!types.has(terraformType)) {
+    create(stack);
+    types.add(terraformType);
+  }
 }
 
 /** @internal */

@@ -29,9 +29,10 @@ export function rotatingPassword(scope: Construct, id: string, rotationDays: num
 }
 
 /**
- * When a rotating secret should be refused as expired: one more period after its rotation falls
- * due, so a deploy within that period replaces it first (an apply-time value: synthesis stays
- * reproducible). Undefined for a secret that never rotates.
+ * When a rotating secret is overdue: one more period after its rotation falls due, so a deploy
+ * within that period replaces it first (an apply-time value: synthesis stays reproducible).
+ * Key Vault keeps returning an expired secret; the date marks it overdue for Azure Policy's
+ * expiry audit and anyone reading the vault. Undefined for a secret that never rotates.
  *
  * @internal
  */
