@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Synthesis cost of many workspaces against raw cdktf. For each N, the workspaces (a third per
+# cloud, half of them public, the policy checks on) and a raw-cdktf baseline generated from their
+# own output (same resource types, names and attributes; bench/fleet.ts) are synthesized in
+# fresh processes, interleaved, RUNS times each; medians of wall time, CPU time and peak RSS are
+# printed with the library/baseline ratios and the library's cost per workspace. The baseline is
+# first checked to synthesize exactly the library's JSON (cdktf metadata aside).
+#
+#   bash bench/fleet.sh [RUNS] [N ...]        (default: 3 runs of N = 10 100 300)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-3}; shift || true
+SIZES=("${@:-10 100 300}"); read -r -a SIZES <<<"${SIZES[*]}"
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CHECKPOINT_DISABLE=1 TS_NODE_TRANSPILE_ONLY=1
+export TS_NODE_PROJECT="$PWD/tsconfig.dev.json"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+run() { node -r ts-node/register -r tsconfig-paths/register bench/fleet.ts "$@"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m), node $(node --version)"
+echo "| N | library wall | baseline wall | wall ratio | CPU ratio | library RSS | baseline RSS | library ms per workspace |"
+echo "|---|---|---|---|---|---|---|---|"
+for n in "${SIZES[@]}"; do
+  run describe "$n" "$tmp/describe-$n" "$tmp/baseline-$n.json" >/dev/null
+  run baseline "$n" "$tmp/check-$n" "$tmp/baseline-$n.json" >/dev/null
+  run compare "$n" "$tmp/describe-$n" "$tmp/check-$n"
+  : >"$tmp/lib-$n"; : >"$tmp/base-$n"
+  for _ in $(seq "$RUNS"); do
+    run library "$n" "$tmp/out-lib" >>"$tmp/lib-$n"
+    run baseline "$n" "$tmp/out-base" "$tmp/baseline-$n.json" >>"$tmp/base-$n"
+  done
+  field() { node -e "for (const l of require('fs').readFileSync('$1','utf8').trim().split('\n')) console.log(JSON.parse(l).$2)" | median; }
+  lw=$(field "$tmp/lib-$n" wall); bw=$(field "$tmp/base-$n" wall)
+  lc=$(field "$tmp/lib-$n" cpu); bc=$(field "$tmp/base-$n" cpu)
+  lr=$(field "$tmp/lib-$n" rss); br=$(field "$tmp/base-$n" rss)
+  awk -v n="$n" -v lw="$lw" -v bw="$bw" -v lc="$lc" -v bc="$bc" -v lr="$lr" -v br="$br" \
+    'BEGIN { printf "| %d | %.2f s | %.2f s | %.2f× | %.2f× | %d MB | %d MB | %.1f |\n", n, lw, bw, lw / bw, lc / bc, lr, br, 1000 * lw / n }'
+done

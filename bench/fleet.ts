@@ -1,0 +1,158 @@
+// One measurement for bench/fleet.sh: synthesizes N workspaces (a third on each cloud, private
+// and public mixed, the policy checks on) or the raw-cdktf baseline of the same elements, and
+// prints {wall, cpu, rss} as JSON. The baseline is generated from the library's own output for
+// that N: the same providers, resources and data sources, built with the prebuilt provider
+// classes under the same names, their attributes set through overrides, plus the same locals
+// and outputs, in one stack per cloud. It has no validation, no policy Aspect and no machine
+// documents to render: what a hand-written cdktf stack of the same resources costs.
+//
+//   ts-node bench/fleet.ts library N OUTDIR
+//   ts-node bench/fleet.ts baseline N OUTDIR BASELINE.json
+//   ts-node bench/fleet.ts describe N OUTDIR BASELINE.json   (writes the baseline's input)
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Aspects, GcsBackend, TerraformLocal, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
+import { CloudTarget, GpuWorkspace, WorkspaceAccess, WorkspaceDns, WorkspacePolicyChecks } from '../src';
+
+const [mode, nText, outdir, baselineFile] = process.argv.slice(2);
+const n = Number(nText);
+if (!['library', 'baseline', 'describe', 'compare'].includes(mode) || !Number.isInteger(n) || n < 1 || !outdir) {
+  console.error('usage: fleet.ts library|baseline|describe|compare N OUTDIR [BASELINE.json | OTHER-OUTDIR]');
+  process.exit(2);
+}
+
+fs.mkdirSync(outdir, { recursive: true });
+
+const AZURE_IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ml-images/providers/Microsoft.Compute/images/nixos';
+
+function libraryApp(dir: string): App {
+  const app = new App({ outdir: dir });
+  const clouds: [string, (i: number) => CloudTarget][] = [
+    ['gcp', () => CloudTarget.gcp({ project: 'ml-research-sandbox', region: 'europe-west4', zone: 'europe-west4-a' })],
+    ['aws', () => CloudTarget.aws({ region: 'eu-west-1' })],
+    ['azure', () => CloudTarget.azure({ location: 'westeurope', imageId: AZURE_IMAGE, keyVaultAllowedCidrs: ['198.51.100.0/24'] })],
+  ];
+  clouds.forEach(([cloud, target], k) => {
+    const stack = new TerraformStack(app, cloud);
+    new GcsBackend(stack, { bucket: 'ml-research-tfstate', prefix: cloud });
+    Aspects.of(stack).add(new WorkspacePolicyChecks());
+    // N split as evenly as it goes: 10 is 4 + 3 + 3.
+    for (let i = 0; i < Math.floor((n + 2 - k) / 3); i++) {
+      const isPublic = i % 2 === 1;
+      new GpuWorkspace(stack, `m${i}`, {
+        target: target(i),
+        owner: `member${i}@example.com`,
+        ...(isPublic
+          ? {
+            access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
+            ...(cloud === 'aws' ? { dns: WorkspaceDns.zone({ zoneName: 'Z0123456789ABCDEFGHIJ', recordName: `m${i}.ml.example.com` }) } : {}),
+          }
+          : {}),
+      });
+    }
+  });
+  return app;
+}
+
+/** Per stack: providers, resources, data sources, locals and outputs as they were synthesized. */
+interface StackDescription {
+  providers: Record<string, unknown[]>;
+  resources: [string, string, Record<string, unknown>][];
+  data: [string, string, Record<string, unknown>][];
+  locals: Record<string, unknown>;
+  outputs: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
+}
+interface Description {
+  readonly stacks: Record<string, StackDescription>;
+}
+
+const elements = (block: Record<string, Record<string, any>> | undefined): [string, string, Record<string, unknown>][] =>
+  Object.entries(block ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, config]): [string, string, Record<string, unknown>] => {
+      const { ['//']: _meta, ...rest } = config;
+      return [type, name, rest];
+    }),
+  );
+
+function describeLibrary(dir: string): Description {
+  libraryApp(dir).synth();
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const stacks: Description['stacks'] = {};
+  for (const [name, s] of Object.entries<any>(manifest.stacks)) {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, s.synthesizedStackPath), 'utf8'));
+    stacks[name] = {
+      providers: json.provider ?? {},
+      resources: elements(json.resource),
+      data: elements(json.data),
+      locals: json.locals ?? {},
+      outputs: json.output ?? {},
+    };
+  }
+  return { stacks };
+}
+
+/** The prebuilt class for a Terraform type: resource `google_compute_instance` is `ComputeInstance`. */
+function providerClass(type: string, kind: 'resource' | 'data' | 'provider'): any {
+  const [prefix, ...rest] = type.split('_');
+  // Data sources keep the provider's prefix in their directory: lib/data-aws-ami.
+  const dir = kind === 'provider' ? 'provider' : kind === 'data' ? `data-${type.replace(/_/g, '-')}` : rest.join('-');
+  const module = require(`@cdktf/provider-${prefix}/lib/${dir}`);
+  const found = Object.values<any>(module).find((c) => typeof c === 'function' && (kind === 'provider' || c.tfResourceType === type));
+  if (!found) throw new Error(`no class for ${kind} ${type}`);
+  return found;
+}
+
+function baselineApp(dir: string, description: Description): App {
+  const app = new App({ outdir: dir });
+  for (const [name, s] of Object.entries(description.stacks)) {
+    const stack = new TerraformStack(app, name);
+    new GcsBackend(stack, { bucket: 'ml-research-tfstate', prefix: name });
+    for (const [type, configs] of Object.entries(s.providers)) {
+      const Provider = providerClass(type, 'provider');
+      configs.forEach((config, i) => {
+        const p: TerraformProvider = new Provider(stack, `${type}${i}`, {});
+        for (const [k, v] of Object.entries(config as Record<string, unknown>)) p.addOverride(k, v);
+      });
+    }
+    for (const [kind, list] of [['resource', s.resources], ['data', s.data]] as const) {
+      for (const [type, elementName, config] of list) {
+        const Element = providerClass(type, kind);
+        const e: TerraformResource = new Element(stack, elementName, {});
+        e.overrideLogicalId(elementName);
+        for (const [k, v] of Object.entries(config)) e.addOverride(k, v);
+      }
+    }
+    for (const [localName, expression] of Object.entries(s.locals)) new TerraformLocal(stack, localName, expression).overrideLogicalId(localName);
+    for (const [outputName, output] of Object.entries(s.outputs)) new TerraformOutput(stack, outputName, output).overrideLogicalId(outputName);
+  }
+  return app;
+}
+
+/** The stacks of an outdir without cdktf's `//` metadata. */
+function stacksOf(dir: string): Record<string, unknown> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  return Object.fromEntries(
+    Object.entries<any>(manifest.stacks).map(([name, s]) => [
+      name,
+      JSON.parse(fs.readFileSync(path.join(dir, s.synthesizedStackPath), 'utf8'), (key, value) => (key === '//' ? undefined : value)),
+    ]),
+  );
+}
+
+if (mode === 'describe') {
+  fs.writeFileSync(baselineFile, JSON.stringify(describeLibrary(outdir)));
+} else if (mode === 'compare') {
+  // The baseline must synthesize exactly what the library does, or the ratio means nothing.
+  if (JSON.stringify(stacksOf(outdir)) !== JSON.stringify(stacksOf(baselineFile))) {
+    console.error(`the baseline for N=${n} does not synthesize the library's stacks`);
+    process.exit(1);
+  }
+} else {
+  const description: Description | undefined = mode === 'baseline' ? JSON.parse(fs.readFileSync(baselineFile, 'utf8')) : undefined;
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  (mode === 'library' ? libraryApp(outdir) : baselineApp(outdir, description!)).synth();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  console.log(JSON.stringify({ wall, cpu: (cpu.user + cpu.system) / 1e6, rss: process.resourceUsage().maxRSS / 1024 }));
+}
