@@ -11,4 +11,8 @@ export * from './clouds/aws/resources';
 export * from './clouds/azure/resources';
 export * from './clouds/gcp/resources';
 export * from './workspace/gpu-workspace';
+// Each cloud registers what it does for a workspace (the front door asks the target for it).
+import './clouds/gcp';
+import './clouds/aws';
+import './clouds/azure';
 export * from './policy';

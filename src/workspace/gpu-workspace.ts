@@ -1,17 +1,11 @@
 import { Annotations, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { buildAwsWorkspace, grantAwsAccess } from '../clouds/aws/aws-workspace';
 import { AwsWorkspaceResources } from '../clouds/aws/resources';
-import { validateAwsTarget } from '../clouds/aws/validate';
-import { buildAzureWorkspace, grantAzureAccess } from '../clouds/azure/azure-workspace';
 import { AzureWorkspaceResources } from '../clouds/azure/resources';
-import { validateAzureTarget } from '../clouds/azure/validate';
-import { BuiltWorkspace } from '../clouds/common/built';
-import { buildGcpWorkspace, grantGcpAccess } from '../clouds/gcp/gcp-workspace';
 import { GcpWorkspaceResources } from '../clouds/gcp/resources';
 import { AccessMode, WorkspaceAccess } from '../core/access';
 import { AuthMode, WorkspaceAuth } from '../core/auth';
-import { Cloud, CloudTarget } from '../core/cloud-target';
+import { CloudTarget } from '../core/cloud-target';
 import { WorkspaceDns } from '../core/dns';
 import { Gpu } from '../core/gpu';
 import { WorkspaceSize } from '../core/size';
@@ -20,7 +14,8 @@ import { checkShapes, Shape } from '../core/shapes';
 import { invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
 import { WorkspaceSpec } from './workspace-spec';
-import { validateGcpTarget, validateWorkspace } from './validate';
+import { validateWorkspace } from './validate';
+import { workspaceCloud } from './workspace-cloud';
 
 /** The workspaces of each app, by cloud, GCP project and name (see GpuWorkspace.claimName). */
 const WORKSPACES_BY_APP = new WeakMap<IConstruct, Map<string, GpuWorkspace[]>>();
@@ -210,38 +205,12 @@ export class GpuWorkspace extends Construct {
     this._spec = resolveSpec(this, props);
     this.claimName(id, props.target);
 
-    let built: BuiltWorkspace<unknown>;
-    switch (props.target.cloud) {
-      case Cloud.GCP: {
-        const target = props.target.gcpOptions!;
-        validateGcpTarget(this, this._spec, target);
-        const gcp = buildGcpWorkspace(this, this._spec, target);
-        this.gcp = gcp.resources;
-        this.node.defaultChild = gcp.resources.instance;
-        built = gcp;
-        break;
-      }
-      case Cloud.AWS: {
-        const target = props.target.awsOptions!;
-        validateAwsTarget(this, this._spec, target);
-        const aws = buildAwsWorkspace(this, this._spec, target);
-        this.aws = aws.resources;
-        this.node.defaultChild = aws.resources.instance;
-        built = aws;
-        break;
-      }
-      case Cloud.AZURE: {
-        const target = props.target.azureOptions!;
-        validateAzureTarget(this, this._spec, target);
-        const azure = buildAzureWorkspace(this, this._spec, target);
-        this.azure = azure.resources;
-        this.node.defaultChild = azure.resources.virtualMachine;
-        built = azure;
-        break;
-      }
-      default:
-        throw new Error(`GpuWorkspace '${id}': target ${props.target.cloud} is not a cloud; use CloudTarget.gcp(...), CloudTarget.aws(...) or CloudTarget.azure(...)`);
-    }
+    const cloud = workspaceCloud('GpuWorkspace', id, props.target);
+    cloud.validate(this, this._spec, props.target);
+    const built = cloud.build(this, this._spec, props.target);
+    (this as { -readonly [K in 'gcp' | 'aws' | 'azure']?: unknown })[cloud.resourcesProperty] = built.resources;
+    this.resources = built.resources;
+    this.node.defaultChild = built.defaultChild;
 
     this.workspaceName = this._spec.name;
     this.url = built.url;
@@ -296,35 +265,14 @@ export class GpuWorkspace extends Construct {
     }
     // Granting the same member again grants nothing new.
     if (this.granted.has(member)) return;
-    switch (this.target.cloud) {
-      case Cloud.GCP:
-        if (!/^(user|group|serviceAccount|domain):\S+$|^principal(Set)?:\/\/\S+$/.test(member)) {
-          throw fail(`'${member}' is not an IAM principal; write it like 'user:alice@example.com' or 'group:ml-team@example.com'`);
-        }
-        if (/^domain:/.test(member) || /^principalSet:\/\/goog\/public:/.test(member) || /^(allUsers|allAuthenticatedUsers)$/.test(member)) {
-          throw fail(
-            `'${member}' grants everyone ${member.startsWith('domain:') ? 'with an account in that domain' : 'on the internet'}; a workspace is one person's machine: grant a person ('user:...') or a group ('group:ml-team@example.com')`,
-          );
-        }
-        grantGcpAccess(this, this.target.gcpOptions!, this.gcp!, member);
-        break;
-      case Cloud.AWS:
-        if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user|group)\/[\w+=,.@/-]+$/.test(member)) {
-          throw fail(`'${member}' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'`);
-        }
-        grantAwsAccess(this, this.workspaceName, this.target.awsOptions!, this.aws!, member);
-        break;
-      default:
-        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(member)) {
-          throw fail(`'${member}' is not a Microsoft Entra object id; give the user's, group's or service principal's object id, e.g. '00000000-0000-0000-0000-000000000000'`);
-        }
-        grantAzureAccess(this, this.azure!, member);
-    }
+    workspaceCloud('GpuWorkspace', this.node.id, this.target).grant(this, this.workspaceName, this.target, this.resources, member, fail);
     this.granted.add(member);
   }
 
   /** Members granted access so far. */
   private readonly granted = new Set<string>();
+  /** The cloud's resources, whichever cloud it is. */
+  private readonly resources: unknown;
 
   /**
    * Refuses a second workspace of the same name where their cloud names would collide: in one
@@ -341,8 +289,9 @@ export class GpuWorkspace extends Construct {
       WORKSPACES_BY_APP.set(this.node.root, names);
     }
     const stack = TerraformStack.of(this);
-    const where = target.cloud === Cloud.GCP ? `GCP project '${target.gcpOptions!.project}'` : target.cloud === Cloud.AWS ? 'AWS' : 'Azure';
-    const key = `${target.cloud}/${target.cloud === Cloud.GCP ? target.gcpOptions!.project : ''}/${name}`;
+    const scope = workspaceCloud('GpuWorkspace', id, target).nameScope(target);
+    const where = scope.where;
+    const key = `${scope.key}/${name}`;
     const twins = names.get(key) ?? [];
     const sameStack = twins.find((w) => TerraformStack.of(w) === stack);
     if (sameStack) {
@@ -353,11 +302,11 @@ export class GpuWorkspace extends Construct {
     const elsewhere = twins[0];
     if (elsewhere) {
       const problem = `workspaceName '${name}' is also used by '${elsewhere.node.path}' in stack '${TerraformStack.of(elsewhere).node.id}' on ${where}; the names of their service accounts, roles and secrets`;
-      if (target.cloud === Cloud.GCP && !Token.isUnresolved(target.gcpOptions!.project)) {
+      if (scope.certain) {
         throw new Error(`GpuWorkspace '${id}': ${problem} collide at apply; give one of them another workspaceName`);
       }
       Annotations.of(this).addWarning(
-        `GpuWorkspace '${id}': ${problem} collide if both stacks deploy to the same ${target.cloud === Cloud.AWS ? 'account' : 'subscription'}; give one of them another workspaceName`,
+        `GpuWorkspace '${id}': ${problem} collide if both stacks deploy to the same ${scope.container}; give one of them another workspaceName`,
       );
     }
     names.set(key, [...twins, this]);
@@ -395,8 +344,7 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
   const tls = props.tls ?? (isPublic ? WorkspaceTls.letsEncrypt() : WorkspaceTls.selfSigned());
   const auth = props.auth ?? WorkspaceAuth.connectionToken();
   const cloud = props.target.cloud;
-  const publicDefault =
-    cloud === Cloud.GCP ? WorkspaceDns.cloudEndpoints() : cloud === Cloud.AZURE ? WorkspaceDns.azureDomainLabel() : WorkspaceDns.none();
+  const publicDefault = workspaceCloud('GpuWorkspace', scope.node.id, props.target).publicDnsDefault();
   const dns = props.dns ?? (isPublic ? publicDefault : WorkspaceDns.none());
   const sso = auth.ssoOptions;
   const spec: WorkspaceSpec = {

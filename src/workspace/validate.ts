@@ -1,9 +1,8 @@
 import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from '../clouds/gcp/machine-types';
 import { AccessMode } from '../core/access';
 import { AuthMode, SsoProvider } from '../core/auth';
-import { Cloud, GcpTargetOptions } from '../core/cloud-target';
+import { Cloud } from '../core/cloud-target';
 import { DnsMode } from '../core/dns';
 import { DOMAIN, EMAIL, isPublicEmailDomain } from '../core/email';
 import { OAUTH_CLIENT_ID, oidcIssuerProblem } from '../core/sso-strings';
@@ -12,7 +11,6 @@ import { LabelKey } from '../core/labels';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode } from '../core/tls';
 import { addressSpaceShare, BROAD_SHARE, parseCidr } from '../core/cidr';
-import { unlistedRegionProblem } from '../core/regions';
 import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validation';
 import { boundProblem, IDLE_CPU_LOAD, IDLE_GPU_PERCENT, IDLE_MINUTES, MAX_RUNTIME_HOURS, NixOptionBound } from '../nixos/option-bounds';
 import { WorkspaceSpec } from './workspace-spec';
@@ -393,69 +391,4 @@ function workspaceLabels(
   }
   const sorted = Object.fromEntries([...entries, ...Object.entries(own)].sort(([a], [b]) => a.localeCompare(b)));
   return sorted;
-}
-
-/**
- * Checks the GCP placement and the size/GPU combination.
- *
- * @internal
- */
-export function validateGcpTarget(scope: Construct, spec: WorkspaceSpec, target: GcpTargetOptions): void {
-  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
-  if (isKnown(target.project) && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(target.project ?? '')) {
-    throw fail('target.project', target.project, 'is not a GCP project id; use the 6-30 character id (lowercase letters, digits, hyphens), not the display name or number');
-  }
-  if (isKnown(target.region) && !/^[a-z]+-[a-z]+[0-9]+$/.test(target.region ?? '')) {
-    throw fail('target.region', target.region, "is not a GCP region; e.g. 'europe-west4'");
-  }
-  if (isKnown(target.region) && target.allowUnlistedRegion !== true) {
-    const problem = unlistedRegionProblem('gcp', target.region, 'target.allowUnlistedRegion');
-    if (problem) throw fail('target.region', target.region, problem);
-  }
-  if (isKnown(target.zone) && isKnown(target.region) && !new RegExp(`^${target.region}-[a-z]$`).test(target.zone ?? '')) {
-    throw fail('target.zone', target.zone, `is not a zone of region '${target.region}'; e.g. '${target.region}-a'`);
-  }
-  if (target.network && !target.subnetwork) {
-    throw fail('target.subnetwork', undefined, 'is required when target.network is given; name the subnetwork in the region to use');
-  }
-  if (target.subnetwork && !target.network) {
-    throw fail('target.network', undefined, 'is required when target.subnetwork is given; name its VPC network');
-  }
-  if (target.subnetCidr !== undefined && isKnown(target.subnetCidr)) {
-    const problem = cidrProblem(target.subnetCidr);
-    if (problem) throw fail('target.subnetCidr', target.subnetCidr, problem);
-  }
-  if (
-    target.kmsKeyName !== undefined &&
-    isKnown(target.kmsKeyName) &&
-    !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(target.kmsKeyName)
-  ) {
-    throw fail('target.kmsKeyName', target.kmsKeyName, "is not a Cloud KMS key name; use 'projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>'");
-  }
-
-  const gpu = spec.gpu;
-  if (!gpu) return;
-  if (target.machineType !== undefined && isKnown(target.machineType)) {
-    const problem = gcpMachineTypeGpuProblem(target.machineType, gpu);
-    if (problem) throw fail('target.machineType', target.machineType, problem);
-  }
-  if (!gpu.inCatalog) {
-    if (!target.machineType) {
-      throw fail('gpu', gpu.name, 'is not in the catalog; set target.machineType to a machine type that takes it, or use a catalog GPU such as Gpu.NVIDIA_L4');
-    }
-    return;
-  }
-  const machine = gcpMachine(spec.size, gpu);
-  if (!machine) {
-    const offered = gcpGpus().map((g) => g.toString()).join(', ');
-    throw fail('gpu', gpu.toString(), `is not offered on GCP; use one of ${offered} (Gpu.NVIDIA_L4 is the closest to A10-class cards)`);
-  }
-  if (machine.spotOnly && !spec.spot && !target.machineType) {
-    const size = gcpSmallestOnDemandSize(gpu);
-    throw fail(
-      'gpu',
-      gpu.toString(),
-      `in size ${spec.size} (${machine.machineType}) is offered on GCP only as Spot; set spot: true or use size ${size}`,
-    );
-  }
 }

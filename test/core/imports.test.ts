@@ -30,3 +30,24 @@ test('only src/clouds imports provider packages', () => {
   const outside = imports.filter((i) => !i.file.startsWith(`clouds${path.sep}`));
   expect(outside).toEqual([]);
 });
+
+/** Every relative import of a file, as a path relative to src/. */
+const relativeImports = sources(SRC).flatMap((file) =>
+  [...fs.readFileSync(file, 'utf8').matchAll(/^import [^;]*?from '(\.[^']+)'|^import '(\.[^']+)'/gm)].map((m) => ({
+    file: path.relative(SRC, file),
+    target: path.relative(SRC, path.resolve(path.dirname(file), m[1] ?? m[2])),
+  })),
+);
+
+test('no front door imports a cloud: only its resource types (the escape hatches)', () => {
+  const frontDoors = relativeImports.filter((i) => i.file.startsWith(`workspace${path.sep}`));
+  expect(frontDoors.length).toBeGreaterThan(5);
+  const intoClouds = frontDoors.filter((i) => i.target.startsWith(`clouds${path.sep}`));
+  expect(intoClouds.filter((i) => !/^clouds\/(gcp|aws|azure)\/resources$|^clouds\/common\/built$/.test(i.target.split(path.sep).join('/')))).toEqual([]);
+});
+
+test('no cloud imports a front door', () => {
+  const fromClouds = relativeImports.filter((i) => i.file.startsWith(`clouds${path.sep}`));
+  expect(fromClouds.length).toBeGreaterThan(20);
+  expect(fromClouds.filter((i) => /^workspace\/gpu-workspace$/.test(i.target.split(path.sep).join('/')))).toEqual([]);
+});
