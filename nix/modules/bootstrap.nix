@@ -53,6 +53,7 @@
 }:
 
 let
+  helpers = import ../lib/shell-helpers.nix;
   inherit (lib)
     mkOption
     mkEnableOption
@@ -112,11 +113,10 @@ let
   # fetch_document OUTPUT: 0 = fetched, 2 = no document, anything else = retry.
   fetchFunctions = {
     gcp = ''
+      ${helpers.gceMetadata}
       fetch_document() {
         local code
-        code=$(curl -sS --max-time 10 -o "$1" -w '%{http_code}' \
-          -H 'Metadata-Flavor: Google' \
-          ${escapeShellArg "http://metadata.google.internal/computeMetadata/v1/instance/attributes/${cfg.metadataKey}"}) \
+        code=$(gce_metadata ${escapeShellArg "instance/attributes/${cfg.metadataKey}"} -sS --max-time 10 -o "$1" -w '%{http_code}') \
           || return 1
         case "$code" in
           200) return 0 ;;
@@ -127,14 +127,10 @@ let
     '';
 
     aws = ''
+      ${helpers.awsImds}
       fetch_document() {
-        local token code
-        token=$(curl -fsS --max-time 5 -X PUT \
-          -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' \
-          http://169.254.169.254/latest/api/token) || return 1
-        code=$(printf 'X-aws-ec2-metadata-token: %s\n' "$token" \
-          | curl -sS --max-time 10 -H @- -o "$1" -w '%{http_code}' \
-            http://169.254.169.254/latest/user-data) || return 1
+        local code
+        code=$(aws_imds user-data -sS --max-time 10 -o "$1" -w '%{http_code}') || return 1
         case "$code" in
           200) return 0 ;;
           404) return 2 ;;
@@ -181,26 +177,9 @@ let
 
     max_attempts=12
 
-    # retry CMD...: like CMD, retried with backoff (2s .. 60s) on any failure
-    # except status 2, which means "nothing there" and is returned at once.
-    retry() {
-      local attempt=1 delay=2 rc
-      while true; do
-        if "$@"; then
-          return 0
-        else
-          rc=$?
-        fi
-        if [ "$rc" -eq 2 ] || [ "$attempt" -ge "$max_attempts" ]; then
-          return "$rc"
-        fi
-        echo "attempt $attempt/$max_attempts failed, retrying in $delay s" >&2
-        sleep "$delay"
-        attempt=$((attempt + 1))
-        delay=$((delay * 2))
-        if [ "$delay" -gt 60 ]; then delay=60; fi
-      done
-    }
+    # Status 2 from fetch_document means "no document" and is not retried.
+    RETRY_GIVE_UP_ON=2
+    ${helpers.retry}
 
     ${fetchFunctions.${cfg.cloud}}
 

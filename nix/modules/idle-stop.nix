@@ -42,6 +42,7 @@
 }:
 
 let
+  helpers = import ../lib/shell-helpers.nix;
   inherit (lib)
     mkOption
     mkEnableOption
@@ -58,10 +59,10 @@ let
   cfg = config.mlWorkspace.idleStop;
   opt = "mlWorkspace.idleStop";
 
-  workspace = config.mlWorkspace.workspace or { };
-  bootstrap = config.mlWorkspace.bootstrap or { };
+  workspace = config.mlWorkspace.workspace;
+  bootstrap = config.mlWorkspace.bootstrap;
 
-  gpu = (workspace.enable or false) && (workspace.gpu.enable or false);
+  gpu = workspace.enable && workspace.gpu.enable;
   ideSocket = config.services.openvscode-server.socketPath or null;
   sshPorts = config.services.openssh.ports or [ 22 ];
 
@@ -83,10 +84,9 @@ let
     ];
     text = ''
       imds=http://169.254.169.254/metadata
+      ${helpers.azureImdsToken}
 
-      token=$(curl -fsS --retry 3 --max-time 10 -H 'Metadata: true' \
-        "$imds/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/" \
-        | jq -er .access_token)
+      token=$(azure_imds_token https://management.azure.com/ --retry 3)
 
       compute=$(curl -fsS --retry 3 --max-time 10 -H 'Metadata: true' \
         "$imds/instance/compute?api-version=2021-02-01")
@@ -216,7 +216,7 @@ let
           fi
         fi
       ''}
-      ${optionalString (bootstrap.enable or false) ''
+      ${optionalString bootstrap.enable ''
         if [ "$(systemctl show --property=ActiveState --value ml-workspace-bootstrap.service)" = activating ]; then
           busy+=("ml-workspace-bootstrap.service is applying a machine document")
         fi
@@ -267,6 +267,13 @@ let
     '';
 in
 {
+  # The workspace and bootstrap options are always declared (each role is gated
+  # by its own enable), so this module reads them directly.
+  imports = [
+    ./workspace.nix
+    ./bootstrap.nix
+  ];
+
   options.mlWorkspace.idleStop = {
     enable = mkEnableOption "stopping the machine when nobody uses it";
 

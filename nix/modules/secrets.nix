@@ -18,6 +18,7 @@
 }:
 
 let
+  helpers = import ../lib/shell-helpers.nix;
   inherit (lib)
     mkOption
     mkEnableOption
@@ -112,10 +113,9 @@ let
   fetchFunctions = {
     # Secret Manager REST API with the token of the VM's service account.
     gcp = ''
+      ${helpers.gceMetadata}
       gcp_token() {
-        curl -fsS --max-time 10 -H 'Metadata-Flavor: Google' \
-          http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token \
-          | jq -er .access_token
+        gce_metadata instance/service-accounts/default/token -fsS --max-time 10 | jq -er .access_token
       }
 
       # fetch_secret SOURCE OUTPUT
@@ -134,14 +134,9 @@ let
     # instance profile. The region is the one in the ARN (a secret can only be
     # read in its own region); IMDSv2 is the fallback.
     aws = ''
+      ${helpers.awsImds}
       imds_region() {
-        local token
-        token=$(curl -fsS --max-time 5 -X PUT \
-          -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' \
-          http://169.254.169.254/latest/api/token) || return 1
-        printf 'X-aws-ec2-metadata-token: %s\n' "$token" \
-          | curl -fsS --max-time 5 -H @- \
-            http://169.254.169.254/latest/meta-data/placement/region
+        aws_imds meta-data/placement/region -fsS --max-time 5
       }
 
       fetch_secret() {
@@ -162,10 +157,9 @@ let
 
     # Key Vault REST API with the token of the VM's managed identity.
     azure = ''
+      ${helpers.azureImdsToken}
       azure_token() {
-        curl -fsS --max-time 10 -H 'Metadata: true' \
-          'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net' \
-          | jq -er .access_token
+        azure_imds_token https://vault.azure.net
       }
 
       fetch_secret() {
@@ -197,25 +191,7 @@ let
     dir=${escapeShellArg cfg.directory}
     max_attempts=12
 
-    # retry CMD...: run CMD until it succeeds, backing off 2s, 4s, ... up to
-    # 60s between attempts. Metadata servers and freshly granted IAM bindings
-    # can lag behind the first boot by a few minutes.
-    retry() {
-      local attempt=1 delay=2
-      while true; do
-        if "$@"; then
-          return 0
-        fi
-        if [ "$attempt" -ge "$max_attempts" ]; then
-          return 1
-        fi
-        echo "attempt $attempt/$max_attempts failed, retrying in $delay s" >&2
-        sleep "$delay"
-        attempt=$((attempt + 1))
-        delay=$((delay * 2))
-        if [ "$delay" -gt 60 ]; then delay=60; fi
-      done
-    }
+    ${helpers.retry}
 
     ${fetchFunctions.${cfg.provider}}
 
@@ -309,9 +285,13 @@ let
     after = [ "ml-workspace-secrets.service" ];
   };
 
-  workspace = config.mlWorkspace.workspace or { };
+  workspace = config.mlWorkspace.workspace;
 in
 {
+  # The workspace's options are always declared (each role is gated by its own
+  # enable), so this module reads them directly.
+  imports = [ ./workspace.nix ];
+
   options.mlWorkspace.secrets = {
     enable = mkEnableOption "fetching secrets from the cloud secret store into a tmpfs at boot";
 
@@ -427,7 +407,7 @@ in
     (mkIf config.services.openvscode-server.enable {
       systemd.services.openvscode-server = requireSecrets;
     })
-    (mkIf ((workspace.enable or false) && (workspace.oauth2Proxy.enable or false)) {
+    (mkIf (workspace.enable && workspace.oauth2Proxy.enable) {
       systemd.services.ml-workspace-oauth2-proxy-env = requireSecrets;
     })
   ]);

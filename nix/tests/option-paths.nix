@@ -122,7 +122,29 @@ let
     else
       [ ];
 
-  declarations = concatMap (walk [ ]) (concatMap (declarationsOf "module") modules);
+  # Every module once, with what it imports: NixOS keys a module imported by
+  # path by that path, so a module two others import is declared once.
+  moduleClosure = builtins.genericClosure {
+    startSet = map (m: {
+      key = toString m;
+      module = m;
+    }) modules;
+    operator =
+      item:
+      map (m: {
+        key = if isPath m || isString m then toString m else "${item.key}/<inline>";
+        module = m;
+      }) ((callModule "module" item.module).imports or [ ]);
+  };
+
+  ownDeclarations =
+    module:
+    let
+      evaluated = callModule "module" module;
+    in
+    if evaluated ? options || evaluated ? config || evaluated ? imports then evaluated.options or { } else { };
+
+  declarations = concatMap (walk [ ]) (map (item: ownDeclarations item.module) moduleClosure);
 
   paths = map (d: dotted d.path) declarations;
 

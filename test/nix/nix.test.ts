@@ -69,6 +69,14 @@ const EXPECTED_SECRETS_PATHS = [
   'mlWorkspace.secrets.secrets.<name>.mode',
 ];
 
+/** The bootstrap's options: declared wherever idle-stop is (it reads whether the bootstrap runs). */
+const EXPECTED_BOOTSTRAP_PATHS = [
+  'mlWorkspace.bootstrap.cloud',
+  'mlWorkspace.bootstrap.enable',
+  'mlWorkspace.bootstrap.metadataKey',
+  'mlWorkspace.bootstrap.trustedNixpkgsRevisions',
+];
+
 const EXPECTED_IDLE_STOP_PATHS = [
   'mlWorkspace.idleStop.enable',
   'mlWorkspace.idleStop.cloud',
@@ -200,8 +208,8 @@ describe('every .nix file parses', () => {
 });
 
 describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
-  test('are exactly the workspace, secrets and idle-stop options the renderer may emit', () => {
-    const expected = [...EXPECTED_WORKSPACE_PATHS, ...EXPECTED_SECRETS_PATHS, ...EXPECTED_IDLE_STOP_PATHS].sort();
+  test('are exactly the workspace, secrets, idle-stop and bootstrap options, each declared once', () => {
+    const expected = [...EXPECTED_WORKSPACE_PATHS, ...EXPECTED_SECRETS_PATHS, ...EXPECTED_IDLE_STOP_PATHS, ...EXPECTED_BOOTSTRAP_PATHS].sort();
     expect(optionDeclarations().paths).toEqual(expected);
     expect(declaredOptionPaths()).toEqual(expected);
   });
