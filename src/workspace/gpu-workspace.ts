@@ -348,6 +348,7 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
   const dns = props.dns ?? (isPublic ? publicDefault : WorkspaceDns.none());
   const sso = auth.ssoOptions;
   const spec: WorkspaceSpec = {
+    kind: 'GpuWorkspace',
     cloud,
     name: props.workspaceName ?? scope.node.id,
     owner: props.owner,

@@ -15,7 +15,6 @@ import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validati
 import { boundProblem, IDLE_CPU_LOAD, IDLE_GPU_PERCENT, IDLE_MINUTES, MAX_RUNTIME_HOURS, NixOptionBound } from '../nixos/option-bounds';
 import { WorkspaceSpec } from './workspace-spec';
 
-const KIND = 'GpuWorkspace';
 
 const CLOUD_NAME: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
 
@@ -95,10 +94,10 @@ function referencedVariable(scope: Construct, value: string | undefined): Terraf
 }
 
 /** Throws unless `value` is a whole number in [min, max] (tokens pass). @internal */
-export function integerIn(scope: Construct, prop: string, value: number, min: number, max: number): void {
+export function integerIn(scope: Construct, kind: string, prop: string, value: number, min: number, max: number): void {
   if (!isKnown(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalid(scope, KIND, prop, value, `must be a whole number from ${min} to ${max}`);
+    throw invalid(scope, kind, prop, value, `must be a whole number from ${min} to ${max}`);
   }
 }
 
@@ -113,7 +112,7 @@ export function validateWorkspace(
   userLabels: Record<string, string>,
   costCenter: string,
 ): WorkspaceSpec {
-  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
 
   if (typeof spec.name !== 'string' || spec.name.length < MIN_NAME || spec.name.length > MAX_NAME || !RFC1035.test(spec.name)) {
     throw fail(
@@ -173,9 +172,9 @@ export function validateWorkspace(
   }
 
   // sizes
-  integerIn(scope, 'homeDiskSizeGiB', spec.homeDiskSizeGiB, 10, 65536);
-  integerIn(scope, 'bootDiskSizeGiB', spec.bootDiskSizeGiB, 50, 65536);
-  integerIn(scope, 'snapshotRetentionDays', spec.snapshotRetentionDays, 1, 3650);
+  integerIn(scope, spec.kind, 'homeDiskSizeGiB', spec.homeDiskSizeGiB, 10, 65536);
+  integerIn(scope, spec.kind, 'bootDiskSizeGiB', spec.bootDiskSizeGiB, 50, 65536);
+  integerIn(scope, spec.kind, 'snapshotRetentionDays', spec.snapshotRetentionDays, 1, 3650);
 
   // idle stop: the same bounds as the NixOS options the values are rendered into
   const withinBound = (bound: NixOptionBound, value: unknown) => {
@@ -208,7 +207,7 @@ export function validateWorkspace(
     }
   } else {
     const [min, max] = [24, 87600];
-    integerIn(scope, 'tls.validityHours', tls.validityHours, min, max);
+    integerIn(scope, spec.kind, 'tls.validityHours', tls.validityHours, min, max);
   }
   if (tls.mode === TlsMode.PRIVATE_CA) {
     if (isKnown(tls.caPrivateKeyPem)) {
@@ -242,7 +241,7 @@ export function validateWorkspace(
   }
 
   // authentication
-  integerIn(scope, 'auth.rotationDays', spec.auth.rotationDays, 0, 365);
+  integerIn(scope, spec.kind, 'auth.rotationDays', spec.auth.rotationDays, 0, 365);
   const sso = spec.auth.sso;
   if (spec.auth.mode === AuthMode.SSO && sso) {
     if (!Object.values(SsoProvider).includes(sso.provider)) {
@@ -303,7 +302,7 @@ export function validateWorkspace(
     if (zone.resourceGroupName !== undefined && spec.cloud !== Cloud.AZURE) {
       throw fail('dns.resourceGroupName', zone.resourceGroupName, 'applies to Azure DNS zones only; remove it');
     }
-    if (zone.ttlSeconds !== undefined) integerIn(scope, 'dns.ttlSeconds', zone.ttlSeconds, 30, 86400);
+    if (zone.ttlSeconds !== undefined) integerIn(scope, spec.kind, 'dns.ttlSeconds', zone.ttlSeconds, 30, 86400);
   }
   if (spec.dns.mode === DnsMode.CLOUD_ENDPOINTS && spec.cloud !== Cloud.GCP) {
     throw fail('dns', 'WorkspaceDns.cloudEndpoints()', `is a Google Cloud service; on ${CLOUD_NAME[spec.cloud]} use ${spec.cloud === Cloud.AZURE ? 'WorkspaceDns.azureDomainLabel(), ' : ''}WorkspaceDns.zone(...) or WorkspaceDns.none()`);
@@ -352,7 +351,7 @@ function workspaceLabels(
   userLabels: Record<string, string>,
   costCenter: string,
 ): Record<string, string> {
-  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
   if (isKnown(costCenter) && (costCenter === '' || !GCP_LABEL_VALUE.test(costCenter))) {
     throw fail('costCenter', costCenter, "is not a valid label value; use 1-63 lowercase letters, digits, '_' or '-', e.g. 'ml-research'");
   }

@@ -14,6 +14,8 @@ import { NixpkgsPin } from '../core/versions';
  * @internal
  */
 export interface WorkspaceSpec {
+  /** The construct kind that made it, as messages name it (`GpuWorkspace`). */
+  readonly kind: string;
   readonly cloud: Cloud;
   readonly name: string;
   readonly owner: string;

@@ -155,7 +155,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   ensureProvider(scope, 'aws', (stack) => new AwsProvider(stack, 'ml-workspace-aws', { region }));
   ensureRandomProvider(scope);
   // The home volume carries the most keys: the labels, its Name and the snapshot tag.
-  validateProviderTags(scope, 'AWS', 50, [...Object.keys(spec.labels), 'Name', SNAPSHOT_TAG]);
+  validateProviderTags(scope, spec.kind, 'AWS', 50, [...Object.keys(spec.labels), 'Name', SNAPSHOT_TAG]);
 
   const name = spec.name;
   const isPublic = spec.access.mode === AccessMode.PUBLIC;
@@ -456,7 +456,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     homeDevice: `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${Fn.replace(homeVolume.id, '-', '')}`,
     secrets: machineSecrets,
   });
-  validateAwsUserData(scope, doc);
+  validateAwsUserData(scope, spec.kind, doc);
 
   // --- the instance ------------------------------------------------------------------------------
   const ami = target.amiId

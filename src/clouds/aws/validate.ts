@@ -10,7 +10,6 @@ import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { awsFamily, awsGpus, awsInstance, awsInstanceTypeGpuProblem, awsSizes } from './instance-types';
 
-const KIND = 'GpuWorkspace';
 
 /** EC2 accepts at most 16 KB of user data (before base64). @internal */
 export const AWS_USER_DATA_LIMIT = 16384;
@@ -29,7 +28,7 @@ const NEAREST: Record<string, string> = { 'nvidia-a10': 'Gpu.NVIDIA_A10G' };
  * @internal
  */
 export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target: AwsTargetOptions): void {
-  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
   const known = (value: string | undefined): value is string => value !== undefined && isKnown(value);
 
   if (isKnown(target.region) && !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(target.region ?? '')) {
@@ -133,12 +132,12 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
  *
  * @internal
  */
-export function validateAwsUserData(scope: Construct, doc: Record<string, any>): void {
+export function validateAwsUserData(scope: Construct, kind: string, doc: Record<string, any>): void {
   const estimate = estimatedDocumentBytes(doc);
   if (estimate > AWS_USER_DATA_LIMIT) {
     throw invalid(
       scope,
-      KIND,
+      kind,
       'userData',
       `${estimate} bytes`,
       `exceeds EC2's ${AWS_USER_DATA_LIMIT}-byte user-data limit; shorten the SSO allow-lists (auth.allowedEmails, auth.allowedDomains), e.g. by allowing a domain instead of many addresses`,

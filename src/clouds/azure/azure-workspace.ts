@@ -131,7 +131,7 @@ export function buildAzureWorkspace(
   if (spec.gpu === Gpu.NVIDIA_A10 && !target.vmSize) {
     // NVadsA10_v5 exposes the A10 as a vGPU, which only NVIDIA's GRID driver drives.
     Annotations.of(scope).addWarning(
-      `GpuWorkspace '${scope.node.id}': gpu Gpu.NVIDIA_A10 runs on ${vmSize}, which Azure supports only with NVIDIA's GRID driver; the workspace module installs the datacenter driver, so CUDA will not see the GPU. Use Gpu.NVIDIA_T4 or Gpu.NVIDIA_A100_80GB on Azure, or bring a GRID-enabled image and configuration`,
+      `${spec.kind} '${scope.node.id}': gpu Gpu.NVIDIA_A10 runs on ${vmSize}, which Azure supports only with NVIDIA's GRID driver; the workspace module installs the datacenter driver, so CUDA will not see the GPU. Use Gpu.NVIDIA_T4 or Gpu.NVIDIA_A100_80GB on Azure, or bring a GRID-enabled image and configuration`,
     );
   }
 
@@ -512,7 +512,7 @@ export function buildAzureWorkspace(
     // Declared in NixOS, so the account Azure provisions survives the bootstrap's rebuilds.
     admin: { user: AZURE_ADMIN_USER, authorizedKeys: [adminPublicKey] },
   });
-  checkUserDataSize(scope, doc);
+  checkUserDataSize(scope, spec.kind, doc);
   const rendered = renderMachineDocument(doc);
   // A document with values known only at apply time is a `jsonencode(...)` expression; it is
   // kept in a local so base64encode() takes a plain reference (cdktf mis-escapes a function
@@ -746,12 +746,12 @@ export function buildAzureWorkspace(
  * apply time (the Key Vault's URI, a generated DNS name) count as {@link UNKNOWN_VALUE_ALLOWANCE}
  * characters each.
  */
-function checkUserDataSize(scope: Construct, doc: Record<string, any>): void {
+function checkUserDataSize(scope: Construct, kind: string, doc: Record<string, any>): void {
   const base64 = 4 * Math.ceil(estimatedDocumentBytes(doc) / 3);
   if (base64 > MAX_USER_DATA_BASE64) {
     throw invalid(
       scope,
-      'GpuWorkspace',
+      kind,
       'user data',
       `${base64} base64 characters`,
       `is over Azure's limit of ${MAX_USER_DATA_BASE64}; shorten auth.allowedEmails (auth.allowedDomains admits whole domains)`,

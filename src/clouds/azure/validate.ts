@@ -13,7 +13,6 @@ import { ipv4Subnet } from '../common/network';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { azureGpuFamily, azureGpus, azureNearestGpus, azureOffersGpu, azureSizesFor, azureVmSize, azureVmSizeGpuProblem } from './vm-sizes';
 
-const KIND = 'GpuWorkspace';
 
 /** The address space of the virtual network the construct creates by default. @internal */
 export const DEFAULT_VNET_CIDR = '10.42.0.0/16';
@@ -71,7 +70,7 @@ export function azureUsesBastion(spec: WorkspaceSpec, target: AzureTargetOptions
  * @internal
  */
 export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, target: AzureTargetOptions): void {
-  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
 
   if (spec.running === false) {
     throw fail(

@@ -11,14 +11,14 @@ import { Construct } from 'constructs';
  *
  * @internal
  */
-export function validateProviderTags(scope: Construct, cloud: 'AWS' | 'GCP', limit: number, resourceKeys: string[]): void {
+export function validateProviderTags(scope: Construct, kind: string, cloud: 'AWS' | 'GCP', limit: number, resourceKeys: string[]): void {
   scope.node.addValidation({
     validate: () => {
       const { setting, keys } = defaultKeys(TerraformStack.of(scope), cloud);
       const added = keys.filter((k) => !resourceKeys.includes(k));
       if (resourceKeys.length + added.length <= limit) return [];
       return [
-        `GpuWorkspace '${scope.node.id}': labels '${resourceKeys.length} keys' with the provider's ${setting} (${added.length} more: ${added.join(', ')}) are too many; a resource takes at most ${limit} on ${cloud}; remove ${resourceKeys.length + added.length - limit} user labels or ${setting} entries${cloud === 'GCP' ? ' (or set the provider\'s addTerraformAttributionLabel to false)' : ''}`,
+        `${kind} '${scope.node.id}': labels '${resourceKeys.length} keys' with the provider's ${setting} (${added.length} more: ${added.join(', ')}) are too many; a resource takes at most ${limit} on ${cloud}; remove ${resourceKeys.length + added.length - limit} user labels or ${setting} entries${cloud === 'GCP' ? ' (or set the provider\'s addTerraformAttributionLabel to false)' : ''}`,
       ];
     },
   });

@@ -114,7 +114,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const { project, region, zone } = target;
   ensureProvider(scope, 'google', (stack) => new GoogleProvider(stack, 'ml-workspace-google', { project, region }));
   ensureRandomProvider(scope);
-  validateProviderTags(scope, 'GCP', GCP_MAX_LABELS, Object.keys(spec.labels));
+  validateProviderTags(scope, spec.kind, 'GCP', GCP_MAX_LABELS, Object.keys(spec.labels));
 
   const labels = spec.labels;
   const name = spec.name;

@@ -6,7 +6,6 @@ import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from './machine-types';
 
-const KIND = 'GpuWorkspace';
 
 /**
  * Checks the GCP placement and the size/GPU combination.
@@ -14,7 +13,7 @@ const KIND = 'GpuWorkspace';
  * @internal
  */
 export function validateGcpTarget(scope: Construct, spec: WorkspaceSpec, target: GcpTargetOptions): void {
-  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, KIND, prop, value, problemAndFix);
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
   if (isKnown(target.project) && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(target.project ?? '')) {
     throw fail('target.project', target.project, 'is not a GCP project id; use the 6-30 character id (lowercase letters, digits, hyphens), not the display name or number');
   }
