@@ -75,6 +75,7 @@ export class WorkspacePolicyChecks implements IAspect {
   }
 
   private readonly production: boolean;
+  private readonly rulesByType = new Map<string, PolicyRule[]>();
   private readonly allowLocalState: boolean;
   private readonly byStack = new Map<TerraformStack, { nodes: Map<string, TerraformResource[]>; resolved: Map<string, Record<string, any>[]> }>();
   private readonly localsByStack = new Map<TerraformStack, Map<string, string>>();
@@ -106,9 +107,16 @@ export class WorkspacePolicyChecks implements IAspect {
     }
     if (!(node instanceof TerraformResource)) return;
     const type = node.terraformResourceType;
+    // Only the rules for this type run, and a type no rule reads is not resolved at all.
+    let rules = this.rulesByType.get(type);
+    if (!rules) {
+      rules = ALL_RULES.filter((r) => r.appliesTo(type));
+      this.rulesByType.set(type, rules);
+    }
+    if (rules.length === 0) return;
     const config = Object.values<any>(resolveResource(node).resource?.[type] ?? {})[0] ?? {};
     const stack = TerraformStack.of(node);
-    for (const rule of ALL_RULES) {
+    for (const rule of rules) {
       const result = rule.check({
         type,
         config,

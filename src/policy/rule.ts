@@ -56,7 +56,18 @@ export interface PolicyRule {
   readonly why: string;
   /** The matching checkov check, when there is one. */
   readonly checkovId?: string;
+  /**
+   * The resource types the rule can apply to; any other type is NOT_APPLICABLE without being
+   * resolved. A test checks it against every resource the tests and examples synthesize.
+   */
+  readonly appliesTo: (type: string) => boolean;
   readonly check: (resource: ResolvedResource) => RuleOutcome;
+}
+
+/** `appliesTo` for a fixed list of types. @internal */
+export function oneOf(...types: string[]): (type: string) => boolean {
+  const set = new Set(types);
+  return (type) => set.has(type);
 }
 
 /** Helper for rules: compliant when `ok`, not applicable unless `applies`. @internal */

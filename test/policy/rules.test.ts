@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { SCAN_CONFIGURATIONS, synthConfiguration } from '../../scripts/scan-configurations';
 import { ALL_RULES } from '../../src/policy/rules';
 import { DISK1 } from '../../src/policy/rules/disk1-prevent-destroy';
 import { GPU1 } from '../../src/policy/rules/gpu1-host-maintenance';
@@ -387,4 +391,35 @@ test('every rule has a compliant and a non-compliant case', () => {
     const outcomes = cases.filter(([r]) => r === rule).map(([, , , o]) => o);
     expect([rule.id, outcomes]).toEqual([rule.id, expect.arrayContaining([RuleOutcome.COMPLIANT, RuleOutcome.NON_COMPLIANT])]);
   }
+});
+
+describe("each rule's appliesTo covers every type it can judge", () => {
+  // Every resource the rule cases use and every resource the scan configurations and examples
+  // synthesize (resolved, as the Aspect sees them): a rule must find each one outside its types
+  // not applicable, or the Aspect, which skips those types, would miss a finding.
+  const corpus: { type: string; config: any }[] = cases.map(([, , resource]) => resource);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-applies-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  for (const name of Object.keys(SCAN_CONFIGURATIONS)) {
+    for (const file of Object.values(synthConfiguration(name, path.join(tmp, name)))) {
+      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      for (const [type, byName] of Object.entries<Record<string, any>>(json.resource ?? {})) {
+        for (const config of Object.values(byName)) corpus.push({ type, config });
+      }
+    }
+  }
+
+  test('the corpus spans many types', () => {
+    expect(new Set(corpus.map((r) => r.type)).size).toBeGreaterThan(60);
+  });
+
+  test.each(ALL_RULES.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
+    const missed = corpus
+      .filter((r) => !rule.appliesTo(r.type))
+      .filter((r) => rule.check({ ...r, resourcesOfType: () => [], localValue: () => undefined, sensitiveVariable: () => false }) !== RuleOutcome.NOT_APPLICABLE)
+      .map((r) => r.type);
+    expect(missed).toEqual([]);
+    // ...and it is not a catch-all.
+    expect(corpus.some((r) => !rule.appliesTo(r.type))).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 
 const DISKS = ['google_compute_disk', 'aws_ebs_volume', 'azurerm_managed_disk'];
 
@@ -9,6 +9,7 @@ export const DISK1: PolicyRule = {
   level: PolicyLevel.ERROR,
   explanation: 'A persistent disk has no lifecycle.prevent_destroy (on Azure: nor a CanNotDelete lock).',
   why: "A home disk holds people's work; a rename or a mistaken destroy must not delete it.",
+  appliesTo: oneOf(...DISKS),
   check: ({ type, config, address, resourcesOfType }: ResolvedResource) => {
     const locked =
       type === 'azurerm_managed_disk' &&

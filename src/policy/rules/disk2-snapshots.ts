@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 
 const refersTo = (value: unknown, address: string | undefined) => address !== undefined && String(value).startsWith(`\${${address}.`);
 
@@ -10,6 +10,7 @@ export const DISK2: PolicyRule = {
   explanation:
     'A persistent disk has no snapshot schedule: on GCP a resource policy, on AWS a Data Lifecycle Manager policy targeting its tags, on Azure a Backup vault disk instance.',
   why: 'prevent_destroy guards against Terraform; snapshots guard against deleted files, corruption and zonal loss.',
+  appliesTo: oneOf('google_compute_disk', 'aws_ebs_volume', 'azurerm_managed_disk'),
   check: ({ type, config, address, resourcesOfType }: ResolvedResource) => {
     const of = (t: string) => resourcesOfType?.(t) ?? [];
     switch (type) {

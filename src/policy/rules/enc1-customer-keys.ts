@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 
 /** The customer key a disk or VM boot disk is encrypted with, per cloud. */
 function keyOf(type: string, config: Record<string, any>): [applies: boolean, key: unknown] {
@@ -24,6 +24,7 @@ export const ENC1: PolicyRule = {
   explanation: 'A disk is not encrypted with the customer-managed key (Cloud KMS, AWS KMS) the workspace was given.',
   why: 'Customer-managed keys let the organisation revoke access to data and prove who could read it.',
   checkovId: 'CKV_GCP_37, CKV_GCP_38, CKV_AWS_189',
+  appliesTo: oneOf('google_compute_disk', 'google_compute_instance', 'aws_ebs_volume', 'aws_instance'),
   check: ({ type, config, intent }: ResolvedResource) => {
     const wanted = intent?.kmsKeyName;
     const [applies, used] = keyOf(type, config);

@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 
 /** MLW-ENC2: AWS volumes are encrypted; Azure VMs encrypt at the host (temp disk and caches too). */
 export const ENC2: PolicyRule = {
@@ -8,6 +8,7 @@ export const ENC2: PolicyRule = {
   explanation: 'An EBS volume or an instance root volume is not encrypted, or an Azure VM does not encrypt at host.',
   why: 'Unencrypted EBS volumes and snapshots can be read by anyone who can share or copy them; on Azure only encryption at host covers the temporary disk and the disk caches.',
   checkovId: 'CKV_AWS_3, CKV_AWS_8',
+  appliesTo: oneOf('aws_ebs_volume', 'aws_instance', 'azurerm_linux_virtual_machine'),
   check: ({ type, config }: ResolvedResource) => {
     switch (type) {
       case 'aws_ebs_volume':

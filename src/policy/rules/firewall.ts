@@ -61,6 +61,16 @@ function azureOpening(rule: any): InternetOpening | undefined {
  *
  * @internal
  */
+/** The resource types {@link internetOpenings} reads. @internal */
+export const FIREWALL_TYPES: ReadonlySet<string> = new Set([
+  'google_compute_firewall',
+  'aws_vpc_security_group_ingress_rule',
+  'aws_security_group_rule',
+  'aws_security_group',
+  'azurerm_network_security_rule',
+  'azurerm_network_security_group',
+]);
+
 export function internetOpenings(type: string, config: Record<string, any>): InternetOpening[] {
   const fromAnywhere = fromInternet;
   switch (type) {

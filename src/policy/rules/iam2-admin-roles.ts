@@ -45,6 +45,12 @@ export const IAM2: PolicyRule = {
     'An administrator-class role or policy is granted (GCP owner/editor/IAM/compute/storage/secret admin, AWS AdministratorAccess/PowerUserAccess/IAMFullAccess or Action * on Resource *, Azure Owner/Contributor/User Access Administrator), or a service account gets a project-wide role beyond writing logs and metrics, or an Azure role is assigned subscription- or management-group-wide.',
   why: "A workspace is a shell on a VM; whatever its identity, or a grant made beside it, may do, anyone with that shell may do. Grant on the workspace's own resources instead.",
   checkovId: 'CKV_AWS_274',
+  appliesTo: (type) =>
+    GCP_WIDE_GRANTS.test(type) ||
+    /^google_.*_iam_(member|binding)$/.test(type) ||
+    AWS_ATTACHMENTS.test(type) ||
+    /^aws_iam_(role|user|group)_policy$|^aws_iam_policy$/.test(type) ||
+    type === 'azurerm_role_assignment',
   check: ({ type, config }: ResolvedResource) => {
     if (GCP_WIDE_GRANTS.test(type)) {
       const role = String(config.role ?? '');

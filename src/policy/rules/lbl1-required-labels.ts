@@ -24,6 +24,7 @@ export const LBL1: PolicyRule = {
   level: PolicyLevel.WARNING,
   explanation: 'A billable resource lacks one of the labels (tags on AWS and Azure) ml-workspace, workspace, owner, cost-center.',
   why: 'Cost reports per user and cost center group billing rows by these labels; an unlabelled resource is unattributed spend.',
+  appliesTo: (type) => Object.prototype.hasOwnProperty.call(BILLABLE, type),
   check: ({ type, config }: ResolvedResource) => {
     const labelsOf = BILLABLE[type];
     const labels = labelsOf?.(config) ?? {};

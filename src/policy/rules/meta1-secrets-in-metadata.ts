@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 
 /** Values that are secrets, or references to attributes that hold secrets. */
 const SECRET_VALUE = [
@@ -52,6 +52,19 @@ export const META1: PolicyRule = {
   explanation: 'Instance metadata, user data or custom data holds a secret or a reference to one.',
   why: 'Metadata and user data are readable by every process on the VM and by anyone who can view the instance; secrets belong in the secret store.',
   checkovId: 'CKV_GCP_33, CKV_AWS_46',
+  appliesTo: oneOf(
+    'google_compute_instance',
+    'google_compute_instance_template',
+    'google_compute_region_instance_template',
+    'google_compute_project_metadata',
+    'google_compute_project_metadata_item',
+    'aws_instance',
+    'aws_launch_template',
+    'aws_launch_configuration',
+    'azurerm_linux_virtual_machine',
+    'azurerm_linux_virtual_machine_scale_set',
+    'azurerm_orchestrated_virtual_machine_scale_set',
+  ),
   check: ({ type, config, localValue, sensitiveVariable }: ResolvedResource) => {
     const metadata = metadataOf(type, config);
     // A document kept in a local (`base64encode(local.doc)`) is checked as what the local holds.

@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 
 /** Whether a resource gives a VM a public address, and whether the rule looks at it at all. */
 function publicAddress(type: string, config: Record<string, any>): [applies: boolean, isPublic: boolean] {
@@ -35,6 +35,7 @@ export const NET3: PolicyRule = {
   explanation: 'The instance has a public IP (IPv4 or IPv6, its own, its subnet\'s, or an Elastic IP on its interface) although public access was not asked for.',
   why: 'A public address is reachable from everywhere the firewall allows; private workspaces go through IAP, Session Manager or Bastion, and NAT.',
   checkovId: 'CKV_GCP_40, CKV_AWS_88',
+  appliesTo: oneOf('google_compute_instance', 'aws_instance', 'aws_subnet', 'aws_eip_association', 'aws_eip', 'azurerm_network_interface'),
   check: ({ type, config, intent }: ResolvedResource) => {
     const [applies, isPublic] = publicAddress(type, config);
     return outcome(applies, !isPublic || intent?.publicAccess === true);

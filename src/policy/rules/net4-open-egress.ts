@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 import { fromInternet } from './firewall';
 const allProtocols = (p: unknown) => ['-1', 'all'].includes(String(p).toLowerCase());
 
@@ -9,6 +9,7 @@ export const NET4: PolicyRule = {
   level: PolicyLevel.WARNING,
   explanation: 'A security group lets every protocol and port out to the internet (ranges covering more than an IPv4 /8 or IPv6 /32).',
   why: 'A workspace needs HTTPS out (packages, sources, certificates, cloud APIs); all ports out makes exfiltration and command-and-control channels easy.',
+  appliesTo: oneOf('aws_vpc_security_group_egress_rule', 'aws_security_group'),
   check: ({ type, config }: ResolvedResource) => {
     if (type === 'aws_vpc_security_group_egress_rule') {
       const applies = fromInternet([config.cidr_ipv4, config.cidr_ipv6]);

@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 
 /** MLW-VM1: Shielded VM with vTPM and integrity monitoring. */
 export const VM1: PolicyRule = {
@@ -8,6 +8,7 @@ export const VM1: PolicyRule = {
   explanation: 'The instance is not a Shielded VM with vTPM and integrity monitoring.',
   why: 'Integrity monitoring detects boot-level tampering; the vTPM protects keys and measured boot.',
   checkovId: 'CKV_GCP_39',
+  appliesTo: oneOf('google_compute_instance'),
   check: ({ type, config }: ResolvedResource) => {
     const shielded = config.shielded_instance_config ?? {};
     return outcome(

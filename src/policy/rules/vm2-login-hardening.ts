@@ -1,5 +1,5 @@
 import { PolicyLevel } from '../level';
-import { outcome, PolicyRule, ResolvedResource } from '../rule';
+import { oneOf, outcome, PolicyRule, ResolvedResource } from '../rule';
 
 const truthy = (v: unknown) => ['true', '1'].includes(String(v).toLowerCase());
 
@@ -11,6 +11,7 @@ export const VM2: PolicyRule = {
     'The instance admits logins outside the cloud identity: on GCP without OS Login, with project-wide SSH keys or the serial port; on AWS with an EC2 key pair; on Azure with password authentication.',
   why: 'Shared keys, passwords and the serial console bypass per-user IAM; OS Login, Session Manager and Bastion tie access to identities that can be revoked.',
   checkovId: 'CKV_GCP_32, CKV_GCP_34, CKV_GCP_35, CKV_AZURE_149',
+  appliesTo: oneOf('google_compute_instance', 'aws_instance', 'azurerm_linux_virtual_machine'),
   check: ({ type, config }: ResolvedResource) => {
     switch (type) {
       case 'google_compute_instance': {
