@@ -1,10 +1,12 @@
-// One measurement for bench/fleet.sh: synthesizes N workspaces (a third on each cloud, private
-// and public mixed, the policy checks on) or the raw-cdktf baseline of the same elements, and
-// prints {wall, cpu, rss} as JSON. The baseline is generated from the library's own output for
-// that N: the same providers, resources and data sources, built with the prebuilt provider
-// classes under the same names, their attributes set through overrides, plus the same locals
-// and outputs, in one stack per cloud. It has no validation, no policy Aspect and no machine
-// documents to render: what a hand-written cdktf stack of the same resources costs.
+// One measurement for bench/fleet.sh: builds and synthesizes N workspaces (a third on each cloud,
+// private and public mixed, the policy checks on) or the baseline of the same elements, and
+// prints {wall, cpu, rss} as JSON. The baseline replays the library's own output for that N:
+// the same providers, resources and data sources, built with the prebuilt provider classes under
+// the same names, their attributes set through overrides, plus the same locals and outputs, in
+// one stack per cloud. It has no validation, no policy Aspect, no machine documents to render,
+// no typed props to convert and no references between resources: a lower bound for any cdktf
+// program that synthesizes the same JSON, not a hand-written one (which would pay for typed
+// props and reference tokens too). Only construction and synthesis are timed.
 //
 //   ts-node bench/fleet.ts library N OUTDIR
 //   ts-node bench/fleet.ts baseline N OUTDIR BASELINE.json

@@ -131,10 +131,21 @@ let
     }) modules;
     operator =
       item:
-      map (m: {
-        key = if isPath m || isString m then toString m else "${item.key}/<inline>";
-        module = m;
-      }) ((callModule "module" item.module).imports or [ ]);
+      (
+        let
+          imports = (callModule "module" item.module).imports or [ ];
+        in
+        builtins.genList (
+          i:
+          let
+            m = builtins.elemAt imports i;
+          in
+          {
+            key = if isPath m || isString m then toString m else "${item.key}/<inline ${toString i}>";
+            module = m;
+          }
+        ) (length imports)
+      );
   };
 
   ownDeclarations =

@@ -15,7 +15,6 @@ import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validati
 import { boundProblem, IDLE_CPU_LOAD, IDLE_GPU_PERCENT, IDLE_MINUTES, MAX_RUNTIME_HOURS, NixOptionBound } from '../nixos/option-bounds';
 import { WorkspaceSpec } from './workspace-spec';
 
-
 const CLOUD_NAME: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
 
 /** Labels (GCP) and tags (AWS, Azure) per resource. */

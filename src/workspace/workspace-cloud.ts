@@ -46,7 +46,7 @@ export function workspaceCloud(kind: string, id: string, target: CloudTarget): W
   const found = CLOUDS.get(target.cloud);
   if (!found) {
     throw new Error(
-      `${kind} '${id}': target ${String(target.cloud)} has no implementation loaded; use CloudTarget.gcp(...), CloudTarget.aws(...) or CloudTarget.azure(...) from 'cdktf-ml-workspace'`,
+      `${kind} '${id}': no implementation of cloud ${String(target.cloud)} is loaded; import the library from its package root ('cdktf-ml-workspace'), which loads every cloud (a deep import of lib/workspace loads none)`,
     );
   }
   return found;

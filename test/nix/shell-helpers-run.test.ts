@@ -90,7 +90,7 @@ describe('instance metadata', () => {
     expect(get.slice(get.indexOf('--stdin--') + 1)).toEqual(['X-aws-ec2-metadata-token: imds-session-token']);
   });
 
-  test('azure_imds_token asks for the resource, URL-encoded, and prints only the token', () => {
+  test('azure_imds_token has curl URL-encode the resource, and prints only the token', () => {
     const r = run(`${helpers.azureImdsToken}\nazure_imds_token https://vault.azure.net`);
     expect(r.out.trim()).toBe('managed-identity-token');
     const [call] = r.calls;

@@ -10,7 +10,6 @@ import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { awsFamily, awsGpus, awsInstance, awsInstanceTypeGpuProblem, awsSizes } from './instance-types';
 
-
 /** EC2 accepts at most 16 KB of user data (before base64). @internal */
 export const AWS_USER_DATA_LIMIT = 16384;
 

@@ -13,7 +13,6 @@ import { ipv4Subnet } from '../common/network';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { azureGpuFamily, azureGpus, azureNearestGpus, azureOffersGpu, azureSizesFor, azureVmSize, azureVmSizeGpuProblem } from './vm-sizes';
 
-
 /** The address space of the virtual network the construct creates by default. @internal */
 export const DEFAULT_VNET_CIDR = '10.42.0.0/16';
 

@@ -6,7 +6,6 @@ import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from './machine-types';
 
-
 /**
  * Checks the GCP placement and the size/GPU combination.
  *
