@@ -8,4 +8,9 @@ export enum LabelKey {
   OWNER = 'owner',
   /** The cost center. */
   COST_CENTER = 'cost-center',
+  /**
+   * On the VM only: the nixpkgs revision its machine document pins, so operators can see which
+   * machines are behind (a label change is made in place).
+   */
+  NIXPKGS = 'ml-workspace-nixpkgs',
 }

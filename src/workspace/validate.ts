@@ -21,15 +21,17 @@ const CLOUD_NAME: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AW
 const MAX_LABELS: Record<Cloud, number> = { [Cloud.GCP]: GCP_MAX_LABELS, [Cloud.AWS]: 50, [Cloud.AZURE]: 50 };
 
 /**
- * Keys a resource gets beside the library's labels, counted against the same limit: on AWS
- * each resource's `Name` and the home volume's snapshot tag. What the providers add (AWS
+ * Keys a resource gets beside the library's labels, counted against the same limit: the VM's
+ * nixpkgs revision; on AWS each resource's `Name` and the home volume's snapshot tag. What the providers add (AWS
  * `default_tags`, google `default_labels` and attribution label) is counted at synthesis, when
  * the stack's providers are known (`tag-limits.ts`).
  */
 const EXTRA_KEYS: Record<Cloud, string[]> = {
-  [Cloud.GCP]: [],
+  // The VM's nixpkgs revision.
+  [Cloud.GCP]: [LabelKey.NIXPKGS],
+  // Every resource's Name, and the home volume's snapshot tag or the instance's revision.
   [Cloud.AWS]: ['Name', 'ml-workspace-home'],
-  [Cloud.AZURE]: [],
+  [Cloud.AZURE]: [LabelKey.NIXPKGS],
 };
 
 /** What a DNS zone is called on each cloud, and how to fix a wrong one. */

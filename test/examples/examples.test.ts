@@ -87,6 +87,7 @@ describe('examples/gcp-workspace holds a complete GPU workspace', () => {
     expect(instance.labels).toEqual({
       'cost-center': 'ml-research',
       'ml-workspace': 'true',
+      'ml-workspace-nixpkgs': '8fd9daa3db09ced9700431c5b7ad0e8ba199b575',
       'owner': 'alice_example_com',
       'team': 'vision',
       'workspace': 'alice',
@@ -149,6 +150,7 @@ describe('examples/aws-workspace holds a complete GPU workspace', () => {
       'Name': 'alice',
       'cost-center': 'ml-research',
       'ml-workspace': 'true',
+      'ml-workspace-nixpkgs': '8fd9daa3db09ced9700431c5b7ad0e8ba199b575',
       'owner': 'alice_example_com',
       'team': 'vision',
       'workspace': 'alice',

@@ -3,6 +3,7 @@ import {
   CloudTarget,
   Gpu,
   GpuWorkspace,
+  NixpkgsPin,
   SsoProvider,
   WorkspaceAccess,
   WorkspaceAuth,
@@ -58,7 +59,7 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
       },
       user_data: expect.stringMatching(/^\$\{jsonencode\(/),
       user_data_replace_on_change: false,
-      tags: tagged('alice'),
+      tags: { ...tagged('alice'), 'ml-workspace-nixpkgs': NixpkgsPin.DEFAULT.rev },
       lifecycle: { ignore_changes: ['ami'] },
       depends_on: [
         'aws_route.alice_PublicDefaultRoute_BD662C98',

@@ -112,7 +112,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
       patch_assessment_mode: 'ImageDefault',
       priority: 'Regular',
       user_data: '${base64encode(local.alice_MachineDocument_5FCD1356)}',
-      tags: TAGS,
+      tags: { ...TAGS, 'ml-workspace-nixpkgs': NixpkgsPin.DEFAULT.rev },
       depends_on: [
         'azurerm_key_vault_secret.alice_ConnectionTokenSecret_FB03C3B9',
         'azurerm_role_assignment.alice_ConnectionTokenReader_C2832416',
@@ -1009,6 +1009,8 @@ describe('GpuWorkspace on Azure: tags', () => {
     ['public with a zone record', PUBLIC, WorkspaceDns.zone({ zoneName: 'ml.example.com', recordName: 'alice.ml.example.com' })],
   ])('%s: every billable resource carries the cost-allocation tags', (_name, access, dns) => {
     const s = build(access, dns);
+    // The VM also says which nixpkgs its document pins.
+    const tagsOf = (type: string) => (type === 'azurerm_linux_virtual_machine' ? { ...expected, 'ml-workspace-nixpkgs': NixpkgsPin.DEFAULT.rev } : expected);
     const billable = [
       'azurerm_resource_group',
       'azurerm_virtual_network',
@@ -1025,12 +1027,12 @@ describe('GpuWorkspace on Azure: tags', () => {
     for (const type of billable) {
       const all = Object.values<any>(s.of(type));
       expect(all.length).toBeGreaterThan(0);
-      for (const resource of all) expect([type, resource.tags]).toEqual([type, expected]);
+      for (const resource of all) expect([type, resource.tags]).toEqual([type, tagsOf(type)]);
     }
     // Every resource that takes tags has them.
     for (const [type, byName] of Object.entries<any>(s.json.resource)) {
       for (const resource of Object.values<any>(byName)) {
-        if ('tags' in resource) expect([type, resource.tags]).toEqual([type, expected]);
+        if ('tags' in resource) expect([type, resource.tags]).toEqual([type, tagsOf(type)]);
       }
     }
   });

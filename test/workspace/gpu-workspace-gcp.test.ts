@@ -502,7 +502,8 @@ describe('GpuWorkspace on GCP options', () => {
   test('labels: user labels beside the library\'s, cost center and owner on every billable resource', () => {
     const s = gcpWorkspace({ access: PUBLIC, costCenter: 'cc-4711', labels: { team: 'vision', env: 'prod' } });
     const expected = { 'cost-center': 'cc-4711', 'env': 'prod', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'team': 'vision', 'workspace': 'alice' };
-    expect(s.one('google_compute_instance').labels).toEqual(expected);
+    // The VM also says which nixpkgs its document pins.
+    expect(s.one('google_compute_instance').labels).toEqual({ ...expected, 'ml-workspace-nixpkgs': NixpkgsPin.DEFAULT.rev });
     expect(s.one('google_compute_instance').boot_disk.initialize_params.labels).toEqual(expected);
     expect(s.one('google_compute_disk').labels).toEqual(expected);
     expect(s.one('google_compute_address').labels).toEqual(expected);

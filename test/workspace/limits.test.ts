@@ -96,19 +96,19 @@ describe("provider-wide tags and labels count against the same per-resource limi
       new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: labels(n) });
     const errors = synthErrors((stack) => {
       new GoogleProvider(stack, 'google', { project: GCP.project, defaultLabels: { env: 'prod' } });
-      gcp(59)(stack);
+      gcp(58)(stack);
     });
     expect(errors).toEqual([
       expect.stringContaining(
         "GpuWorkspace 'alice': labels '63 keys' with the provider's default_labels (2 more: env, goog-terraform-provisioned) are too many; a resource takes at most 64 on GCP; remove 1 user labels or default_labels entries (or set the provider's addTerraformAttributionLabel to false)",
       ),
     ]);
-    // 60 user labels fit the library's default provider only without the attribution label.
-    expect(synthErrors(gcp(60))).toEqual([expect.stringContaining("labels '64 keys' with the provider's default_labels (1 more: goog-terraform-provisioned)")]);
+    // 59 user labels (and the VM's nixpkgs label) fit only without the attribution label.
+    expect(synthErrors(gcp(59))).toEqual([expect.stringContaining("labels '64 keys' with the provider's default_labels (1 more: goog-terraform-provisioned)")]);
     expect(
       synthErrors((stack) => {
         new GoogleProvider(stack, 'google', { project: GCP.project, addTerraformAttributionLabel: false });
-        gcp(60)(stack);
+        gcp(59)(stack);
       }),
     ).toEqual([]);
   });

@@ -268,8 +268,8 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
     ],
     [
       'too many labels',
-      () => buildError({ labels: Object.fromEntries(Array.from({ length: 61 }, (_, i) => [`l${i}`, 'x'])) }),
-      "GpuWorkspace 'alice': labels '61 labels' are too many; a resource takes at most 64 on GCP and already gets 4 (ml-workspace, workspace, owner, cost-center), so at most 60 user labels fit",
+      () => buildError({ labels: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`l${i}`, 'x'])) }),
+      "GpuWorkspace 'alice': labels '60 labels' are too many; a resource takes at most 64 on GCP and already gets 5 (ml-workspace, workspace, owner, cost-center, ml-workspace-nixpkgs), so at most 59 user labels fit",
     ],
     [
       'a project number instead of its id',

@@ -40,6 +40,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode, tunnelLocalPort } from '../../core/access';
+import { LabelKey } from '../../core/labels';
 import { AuthMode } from '../../core/auth';
 import { AwsTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
@@ -154,7 +155,8 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const { region } = target;
   ensureProvider(scope, 'aws', (stack) => new AwsProvider(stack, 'ml-workspace-aws', { region }));
   ensureRandomProvider(scope);
-  // The home volume carries the most keys: the labels, its Name and the snapshot tag.
+  // The home volume (the labels, its Name and the snapshot tag) and the instance (the labels,
+  // its Name and its nixpkgs revision) carry the most keys.
   validateProviderTags(scope, spec.kind, 'AWS', 50, [...Object.keys(spec.labels), 'Name', SNAPSHOT_TAG]);
 
   const name = spec.name;
@@ -513,7 +515,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
         },
       }
       : {}),
-    tags: tags(),
+    tags: { ...tags(), [LabelKey.NIXPKGS]: spec.nixpkgs.rev },
     // A newer image must not replace a running workspace; its document rebuilds the system.
     ...(target.amiId ? {} : { lifecycle: { ignoreChanges: ['ami'] } }),
     dependsOn: [...networkReady, ...secretVersions, readPolicy],

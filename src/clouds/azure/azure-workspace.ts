@@ -31,6 +31,7 @@ import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, Fn, ITerraformDependable, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode, tunnelLocalPort } from '../../core/access';
+import { LabelKey } from '../../core/labels';
 import { Gpu } from '../../core/gpu';
 import { AuthMode } from '../../core/auth';
 import { AzureTargetOptions } from '../../core/cloud-target';
@@ -570,7 +571,7 @@ export function buildAzureWorkspace(
         maxBidPrice: -1,
       }
       : { priority: 'Regular' }),
-    tags,
+    tags: { ...tags, [LabelKey.NIXPKGS]: spec.nixpkgs.rev },
     dependsOn: [
       ...secretDependencies,
       networkInterfaceSecurityGroupAssociation,

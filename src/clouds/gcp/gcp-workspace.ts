@@ -24,6 +24,7 @@ import { Id } from '@cdktf/provider-random/lib/id';
 import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode, tunnelLocalPort } from '../../core/access';
+import { LabelKey } from '../../core/labels';
 import { AuthMode } from '../../core/auth';
 import { GcpTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
@@ -114,7 +115,8 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const { project, region, zone } = target;
   ensureProvider(scope, 'google', (stack) => new GoogleProvider(stack, 'ml-workspace-google', { project, region }));
   ensureRandomProvider(scope);
-  validateProviderTags(scope, spec.kind, 'GCP', GCP_MAX_LABELS, Object.keys(spec.labels));
+  // The VM carries the most keys: the labels and its nixpkgs revision.
+  validateProviderTags(scope, spec.kind, 'GCP', GCP_MAX_LABELS, [...Object.keys(spec.labels), LabelKey.NIXPKGS]);
 
   const labels = spec.labels;
   const name = spec.name;
@@ -381,7 +383,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     name,
     machineType,
     description: `ML workspace of ${spec.owner}`,
-    labels,
+    labels: { ...labels, [LabelKey.NIXPKGS]: spec.nixpkgs.rev },
     tags: [tag],
     desiredStatus: spec.running ? 'RUNNING' : 'TERMINATED',
     allowStoppingForUpdate: true,
