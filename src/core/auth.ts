@@ -1,5 +1,4 @@
-import { checkShapes } from './shapes';
-import { describe } from './validation';
+import { requireShapes } from './shapes';
 /** Single sign-on identity providers supported through oauth2-proxy. */
 export enum SsoProvider {
   /** Google accounts (Workspace or Gmail). */
@@ -82,19 +81,13 @@ export class WorkspaceAuth {
    * that prints it.
    */
   public static connectionToken(options: ConnectionTokenOptions = {}): WorkspaceAuth {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new Error(`WorkspaceAuth.connectionToken: options ${describe(options)} must be an object: { rotationDays? }`);
-    }
-    checkShapes('WorkspaceAuth.connectionToken', options as Record<string, unknown>, { rotationDays: 'number' });
+    requireShapes('WorkspaceAuth.connectionToken', options, '{ rotationDays? }', { rotationDays: 'number' });
     return new WorkspaceAuth(AuthMode.CONNECTION_TOKEN, undefined, options.rotationDays ?? 30);
   }
 
   /** oauth2-proxy with the given provider and allow-list. */
   public static sso(options: SsoOptions): WorkspaceAuth {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new Error(`WorkspaceAuth.sso: options ${describe(options)} must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }`);
-    }
-    checkShapes('WorkspaceAuth.sso', options as unknown as Record<string, unknown>, {
+    requireShapes('WorkspaceAuth.sso', options, '{ provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }', {
       provider: 'string',
       clientId: 'string',
       clientSecretName: 'string',

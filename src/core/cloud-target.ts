@@ -1,5 +1,4 @@
-import { checkShapes } from './shapes';
-import { describe } from './validation';
+import { requireShapes } from './shapes';
 
 /** The clouds the library deploys to. */
 export enum Cloud {
@@ -208,18 +207,10 @@ export interface AzureTargetOptions {
  * factory: `CloudTarget.gcp({ project, region, zone })`, `CloudTarget.aws({ region })` or
  * `CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })`.
  */
-/** Throws the library's error when a factory gets no options object. */
-function requireOptions(factory: string, options: unknown, shape: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new Error(`${factory}: options ${describe(options)} must be an object: ${shape}`);
-  }
-}
-
 export class CloudTarget {
   /** Google Cloud. */
   public static gcp(options: GcpTargetOptions): CloudTarget {
-    requireOptions('CloudTarget.gcp', options, '{ project, region, zone }');
-    checkShapes('CloudTarget.gcp', options as unknown as Record<string, unknown>, {
+    requireShapes('CloudTarget.gcp', options, '{ project, region, zone }', {
       project: 'string',
       region: 'string',
       zone: 'string',
@@ -236,8 +227,7 @@ export class CloudTarget {
 
   /** Amazon Web Services. */
   public static aws(options: AwsTargetOptions): CloudTarget {
-    requireOptions('CloudTarget.aws', options, '{ region }');
-    checkShapes('CloudTarget.aws', options as unknown as Record<string, unknown>, {
+    requireShapes('CloudTarget.aws', options, '{ region }', {
       region: 'string',
       availabilityZone: 'string',
       vpcId: 'string',
@@ -254,8 +244,7 @@ export class CloudTarget {
 
   /** Microsoft Azure. */
   public static azure(options: AzureTargetOptions): CloudTarget {
-    requireOptions('CloudTarget.azure', options, '{ location, imageId, keyVaultAllowedCidrs }');
-    checkShapes('CloudTarget.azure', options as unknown as Record<string, unknown>, {
+    requireShapes('CloudTarget.azure', options, '{ location, imageId, keyVaultAllowedCidrs }', {
       location: 'string',
       imageId: 'string',
       keyVaultAllowedCidrs: 'string[]',

@@ -1,4 +1,4 @@
-import { describe } from './validation';
+import { requireShapes } from './shapes';
 
 /** A nixpkgs revision pinned by commit and NAR hash. */
 export interface NixpkgsPinOptions {
@@ -39,9 +39,7 @@ export class NixpkgsPin {
    * root, so a machine refuses a document pinning a revision its image does not list.
    */
   public static of(options: NixpkgsPinOptions): NixpkgsPin {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new Error(`NixpkgsPin.of: options ${describe(options)} must be an object: { rev, narHash, owner?, repo? }`);
-    }
+    requireShapes('NixpkgsPin.of', options, '{ rev, narHash, owner?, repo? }', { rev: 'string', narHash: 'string', owner: 'string', repo: 'string' });
     return new NixpkgsPin(options.owner ?? 'NixOS', options.repo ?? 'nixpkgs', options.rev, options.narHash);
   }
 

@@ -114,7 +114,7 @@ export class WorkspacePolicyChecks implements IAspect {
       this.rulesByType.set(type, rules);
     }
     if (rules.length === 0) return;
-    const config = Object.values<any>(resolveResource(node).resource?.[type] ?? {})[0] ?? {};
+    const config = Object.values<any>(resolveElement(node).resource?.[type] ?? {})[0] ?? {};
     const stack = TerraformStack.of(node);
     for (const rule of rules) {
       const result = rule.check({
@@ -192,7 +192,7 @@ export class WorkspacePolicyChecks implements IAspect {
     }
     let configs = index.resolved.get(type);
     if (!configs) {
-      configs = (index.nodes.get(type) ?? []).flatMap((r) => Object.values<any>(resolveResource(r).resource?.[type] ?? {}));
+      configs = (index.nodes.get(type) ?? []).flatMap((r) => Object.values<any>(resolveElement(r).resource?.[type] ?? {}));
       index.resolved.set(type, configs);
     }
     return configs;
@@ -232,20 +232,13 @@ function stateSettings(stack: TerraformStack): { terraform: Record<string, any>;
   return { terraform: resolvePlain(stack, block), remoteStates };
 }
 
-function resolvePlain(stack: TerraformStack, value: unknown): any {
-  return Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false });
-}
-
-function resolveResource(node: TerraformResource): any {
-  return resolveElement(node);
+/** A value with its tokens resolved, as synthesis resolves them. */
+function resolvePlain(scope: IConstruct, value: unknown): any {
+  return Tokenization.resolve(value, { scope, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false });
 }
 
 function resolveElement(node: TerraformResource | TerraformLocal | TerraformBackend | TerraformRemoteState): any {
-  return Tokenization.resolve(node.toTerraform(), {
-    scope: node,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-    preparing: false,
-  });
+  return resolvePlain(node, node.toTerraform());
 }
 
 function report(node: IConstruct, rule: Pick<PolicyRule, 'id' | 'level' | 'explanation' | 'checkovId'>): void {

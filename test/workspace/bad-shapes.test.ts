@@ -29,6 +29,7 @@ describe('shapes outside the types', () => {
     ['WorkspaceAuth.sso(undefined)', () => WorkspaceAuth.sso(undefined as any), 'WorkspaceAuth.sso: options undefined must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }'],
     ['WorkspaceAccess.public({})', () => WorkspaceAccess.public({} as any), "WorkspaceAccess.public: options {} must be an object with allowedCidrs, a list of CIDR ranges, e.g. { allowedCidrs: ['203.0.113.0/24'] }"],
     ['NixpkgsPin.of(null)', () => NixpkgsPin.of(null as any), 'NixpkgsPin.of: options null must be an object: { rev, narHash, owner?, repo? }'],
+    ['NixpkgsPin.of rev 42', () => NixpkgsPin.of({ rev: 42, narHash: 'sha256-x' } as any), 'NixpkgsPin.of: rev 42 must be a string'],
     // A prop of the wrong type is named with what it must be, before anything reads it.
     ['costCenter false', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', costCenter: false }), "GpuWorkspace 'alice': costCenter false must be a string"],
     ['spot "yes"', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', spot: 'yes' }), "GpuWorkspace 'alice': spot 'yes' must be true or false"],
