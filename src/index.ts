@@ -4,6 +4,7 @@ export * from './core/cloud-target';
 export * from './core/dns';
 export * from './core/gpu';
 export * from './core/labels';
+export * from './core/packages';
 export * from './core/size';
 export * from './core/tls';
 export * from './core/versions';
@@ -11,6 +12,8 @@ export * from './clouds/aws/resources';
 export * from './clouds/azure/resources';
 export * from './clouds/gcp/resources';
 export * from './workspace/gpu-workspace';
+export * from './workspace/workspace-network';
+export * from './workspace/workspace-fleet';
 // Each cloud registers what it does for a workspace (the front door asks the target for it).
 import './clouds/gcp';
 import './clouds/aws';

@@ -39,3 +39,11 @@ export const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const GIT_REV = /^[0-9a-f]{40}$/;
 /** Pattern of an SRI sha256 NAR hash. @internal */
 export const SRI_SHA256 = /^sha256-[A-Za-z0-9+/]{43}=$/;
+
+/** Makes the library's validation error for a prop: `(prop, value, problemAndFix)`. @internal */
+export type Fail = (prop: string, value: unknown, problemAndFix: string) => Error;
+
+/** Whether two placement values are both known and differ (a token is taken on trust). @internal */
+export function knownAndDifferent(a: string | undefined, b: string | undefined): boolean {
+  return a !== b && (a === undefined || isKnown(a)) && (b === undefined || isKnown(b));
+}

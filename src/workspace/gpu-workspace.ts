@@ -16,6 +16,31 @@ import { NixpkgsPin } from '../core/versions';
 import { WorkspaceSpec } from './workspace-spec';
 import { validateWorkspace } from './validate';
 import { workspaceCloud } from './workspace-cloud';
+import { WorkspaceNetwork } from './workspace-network';
+
+/**
+ * What a front door that makes workspaces (a fleet) tells the next one it constructs: the kind
+ * its messages name and the machine its packages chose. Set only around that one constructor
+ * call (see {@link constructMember}).
+ *
+ * @internal
+ */
+export interface MemberContext {
+  readonly kind: string;
+  readonly machine?: { readonly type: string; readonly gpuCount: number };
+}
+let pendingMember: MemberContext | undefined;
+
+/** Constructs a workspace as another front door's member. @internal */
+export function constructMember<T>(context: MemberContext, make: () => T): T {
+  const outer = pendingMember;
+  pendingMember = context;
+  try {
+    return make();
+  } finally {
+    pendingMember = outer;
+  }
+}
 
 /** The workspaces of each app, by cloud, GCP project and name (see GpuWorkspace.claimName). */
 const WORKSPACES_BY_APP = new WeakMap<IConstruct, Map<string, GpuWorkspace[]>>();
@@ -30,6 +55,13 @@ export interface GpuWorkspaceProps {
    * `CloudTarget.aws({ region })` or `CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })`.
    */
   readonly target: CloudTarget;
+  /**
+   * A network shared with other workspaces (a `WorkspaceNetwork` made for the same project and
+   * region, region and zone, or location), instead of one of the workspace's own. On Azure only
+   * private workspaces join one.
+   * @default - the workspace makes its own network, or uses the one the target names
+   */
+  readonly network?: WorkspaceNetwork;
   /**
    * The owner's email. It becomes the `owner` label, the default SSO allow-list and the
    * default Let's Encrypt contact.
@@ -192,20 +224,33 @@ export class GpuWorkspace extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuWorkspaceProps) {
     super(scope, id);
+    // Taken once: workspaces this one's constructor might make are not members.
+    const member = pendingMember;
+    pendingMember = undefined;
+    const kind = member?.kind ?? 'GpuWorkspace';
+    this.kind = kind;
     // Plain JavaScript and the other jsii languages can pass what TypeScript would refuse.
     if (typeof props !== 'object' || props === null) {
-      throw invalid(this, 'GpuWorkspace', 'props', props, 'must be an object: { target, owner, ... }');
+      throw invalid(this, kind, 'props', props, 'must be an object: { target, owner, ... }');
     }
     const target = props.target as CloudTarget | undefined;
     if (!(target instanceof CloudTarget)) {
-      throw invalid(this, 'GpuWorkspace', 'target', target, "must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })");
+      throw invalid(this, kind, 'target', target, "must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })");
     }
-    checkShapes(`GpuWorkspace '${id}'`, props as unknown as Record<string, unknown>, PROP_SHAPES);
+    checkShapes(`${kind} '${id}'`, props as unknown as Record<string, unknown>, PROP_SHAPES);
     this.target = props.target;
-    this._spec = resolveSpec(this, props);
+    this._spec = resolveSpec(this, props, kind, member?.machine);
     this.claimName(id, props.target);
 
-    const cloud = workspaceCloud('GpuWorkspace', id, props.target);
+    const cloud = workspaceCloud(kind, id, props.target);
+    const network = this._spec.network;
+    if (network) {
+      if (network.target.cloud !== props.target.cloud) {
+        throw invalid(this, kind, 'network', network.path, `is a ${network.target.cloud} network and the target is ${props.target.cloud}; use a network made for the same cloud`);
+      }
+      const problem = cloud.joinProblem(this._spec, props.target, network);
+      if (problem) throw invalid(this, kind, problem.prop, problem.value, problem.problem);
+    }
     cloud.validate(this, this._spec, props.target);
     const built = cloud.build(this, this._spec, props.target);
     (this as { -readonly [K in 'gcp' | 'aws' | 'azure']?: unknown })[cloud.resourcesProperty] = built.resources;
@@ -252,7 +297,7 @@ export class GpuWorkspace extends Construct {
    * group or service principal
    */
   public grantAccess(member: string): void {
-    const fail = (problem: string) => new Error(`GpuWorkspace '${this.node.id}': grantAccess member ${problem}`);
+    const fail = (problem: string) => new Error(`${this.kind} '${this.node.id}': grantAccess member ${problem}`);
     if (typeof member !== 'string') {
       throw fail(`${JSON.stringify(member) ?? String(member)} is not a string; pass the principal, e.g. 'user:alice@example.com'`);
     }
@@ -265,10 +310,12 @@ export class GpuWorkspace extends Construct {
     }
     // Granting the same member again grants nothing new.
     if (this.granted.has(member)) return;
-    workspaceCloud('GpuWorkspace', this.node.id, this.target).grant(this, this.workspaceName, this.target, this.resources, member, fail);
+    workspaceCloud(this.kind, this.node.id, this.target).grant(this, this.workspaceName, this.target, this.resources, member, fail);
     this.granted.add(member);
   }
 
+  /** The construct kind messages name: `GpuWorkspace`, or the fleet's member. */
+  private readonly kind: string;
   /** Members granted access so far. */
   private readonly granted = new Set<string>();
   /** The cloud's resources, whichever cloud it is. */
@@ -289,24 +336,24 @@ export class GpuWorkspace extends Construct {
       WORKSPACES_BY_APP.set(this.node.root, names);
     }
     const stack = TerraformStack.of(this);
-    const scope = workspaceCloud('GpuWorkspace', id, target).nameScope(target);
+    const scope = workspaceCloud(this.kind, id, target).nameScope(target);
     const where = scope.where;
     const key = `${scope.key}/${name}`;
     const twins = names.get(key) ?? [];
     const sameStack = twins.find((w) => TerraformStack.of(w) === stack);
     if (sameStack) {
       throw new Error(
-        `GpuWorkspace '${id}': workspaceName '${name}' is already used by '${sameStack.node.path}' in this stack; give each workspace its own workspaceName`,
+        `${this.kind} '${id}': workspaceName '${name}' is already used by '${sameStack.node.path}' in this stack; give each workspace its own workspaceName`,
       );
     }
     const elsewhere = twins[0];
     if (elsewhere) {
       const problem = `workspaceName '${name}' is also used by '${elsewhere.node.path}' in stack '${TerraformStack.of(elsewhere).node.id}' on ${where}; the names of their service accounts, roles and secrets`;
       if (scope.certain) {
-        throw new Error(`GpuWorkspace '${id}': ${problem} collide at apply; give one of them another workspaceName`);
+        throw new Error(`${this.kind} '${id}': ${problem} collide at apply; give one of them another workspaceName`);
       }
       Annotations.of(this).addWarning(
-        `GpuWorkspace '${id}': ${problem} collide if both stacks deploy to the same ${scope.container}; give one of them another workspaceName`,
+        `${this.kind} '${id}': ${problem} collide if both stacks deploy to the same ${scope.container}; give one of them another workspaceName`,
       );
     }
     names.set(key, [...twins, this]);
@@ -335,20 +382,22 @@ const PROP_SHAPES: Record<string, Shape> = {
   idleCpuLoadPerCore: 'number',
   maxRuntimeHours: 'number',
   nixpkgs: { instanceOf: NixpkgsPin, example: 'NixpkgsPin.of({ rev, narHash })' },
+  network: { instanceOf: WorkspaceNetwork, example: "new WorkspaceNetwork(this, 'team', { target })" },
 };
 
 /** Fills in defaults and validates; throws the library's validation errors. */
-function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec {
+function resolveSpec(scope: Construct, props: GpuWorkspaceProps, kind: string, machine: MemberContext['machine']): WorkspaceSpec {
   const access = props.access ?? WorkspaceAccess.private();
   const isPublic = access.mode === AccessMode.PUBLIC;
   const tls = props.tls ?? (isPublic ? WorkspaceTls.letsEncrypt() : WorkspaceTls.selfSigned());
   const auth = props.auth ?? WorkspaceAuth.connectionToken();
   const cloud = props.target.cloud;
-  const publicDefault = workspaceCloud('GpuWorkspace', scope.node.id, props.target).publicDnsDefault();
+  const publicDefault = workspaceCloud(kind, scope.node.id, props.target).publicDnsDefault();
   const dns = props.dns ?? (isPublic ? publicDefault : WorkspaceDns.none());
   const sso = auth.ssoOptions;
   const spec: WorkspaceSpec = {
-    kind: 'GpuWorkspace',
+    kind,
+    machine,
     cloud,
     name: props.workspaceName ?? scope.node.id,
     owner: props.owner,
@@ -397,6 +446,7 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps): WorkspaceSpec 
               ? undefined
               : props.maxRuntimeHours ?? (props.gpu ? DEFAULT_GPU_MAX_RUNTIME_HOURS : undefined),
         },
+    network: props.network?._attached,
     user: 'workspace',
   };
   return validateWorkspace(scope, spec, props.labels ?? {}, props.costCenter ?? 'unassigned');

@@ -70,6 +70,13 @@ const LETS_ENCRYPT_WITHOUT_DNS: Record<Cloud, string> = {
 /** Names prefix every resource; `mlw-<name>` must fit GCP's 6-30 character account ids. */
 const MIN_NAME = 2;
 const MAX_NAME = 24;
+/** How a name that prefixes resource names is written, for messages. @internal */
+export const NAME_RULE = `${MIN_NAME}-${MAX_NAME} lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen`;
+
+/** Whether a name can prefix every resource name on every cloud (workspaces, networks). @internal */
+export function isResourceName(name: unknown): name is string {
+  return typeof name === 'string' && name.length >= MIN_NAME && name.length <= MAX_NAME && RFC1035.test(name);
+}
 
 /**
  * Checks a CIDR range: parses as IPv4 or IPv6 and has no host bits set.
@@ -115,11 +122,11 @@ export function validateWorkspace(
 ): WorkspaceSpec {
   const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
 
-  if (typeof spec.name !== 'string' || spec.name.length < MIN_NAME || spec.name.length > MAX_NAME || !RFC1035.test(spec.name)) {
+  if (!isResourceName(spec.name)) {
     throw fail(
       'workspaceName',
       spec.name,
-      `is not a valid workspace name; use ${MIN_NAME}-${MAX_NAME} lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set workspaceName when the construct id does not qualify)`,
+      `is not a valid workspace name; use ${NAME_RULE} (set workspaceName when the construct id does not qualify)`,
     );
   }
   if (isKnown(spec.owner) && (typeof spec.owner !== 'string' || !EMAIL.test(spec.owner))) {
@@ -339,38 +346,48 @@ export function validateWorkspace(
     throw fail('nixpkgs.narHash', spec.nixpkgs.narHash, "is not an SRI sha256 hash; e.g. 'sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q='");
   }
 
-  return { ...spec, labels: workspaceLabels(scope, spec, userLabels, costCenter) };
+  const owner = isKnown(spec.owner) ? toLabelValue(spec.owner) : spec.owner;
+  return { ...spec, labels: libraryLabels(scope, spec.kind, spec.cloud, spec.name, owner, userLabels, costCenter) };
 }
 
 function isFqdn(name: string): boolean {
   return DOMAIN.test(name.replace(/\.$/, '').toLowerCase()) && name === name.toLowerCase();
 }
 
-function workspaceLabels(
+/**
+ * The labels (tags) of a construct's billable resources: the user's, checked, plus the
+ * library's own (`ml-workspace`, `workspace`, `owner`, `cost-center`), sorted by key.
+ *
+ * @internal
+ */
+export function libraryLabels(
   scope: Construct,
-  spec: WorkspaceSpec,
+  kind: string,
+  cloud: Cloud,
+  name: string,
+  ownerLabel: string,
   userLabels: Record<string, string>,
   costCenter: string,
 ): Record<string, string> {
-  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, kind, prop, value, problemAndFix);
   if (isKnown(costCenter) && (costCenter === '' || !GCP_LABEL_VALUE.test(costCenter))) {
     throw fail('costCenter', costCenter, "is not a valid label value; use 1-63 lowercase letters, digits, '_' or '-', e.g. 'ml-research'");
   }
   const own: Record<string, string> = {
     [LabelKey.ML_WORKSPACE]: 'true',
-    [LabelKey.WORKSPACE]: spec.name,
-    [LabelKey.OWNER]: isKnown(spec.owner) ? toLabelValue(spec.owner) : spec.owner,
+    [LabelKey.WORKSPACE]: name,
+    [LabelKey.OWNER]: ownerLabel,
     [LabelKey.COST_CENTER]: costCenter,
   };
   const reserved = Object.keys(own);
   const entries = Object.entries(userLabels);
-  const max = MAX_LABELS[spec.cloud];
-  const taken = [...reserved, ...EXTRA_KEYS[spec.cloud]];
+  const max = MAX_LABELS[cloud];
+  const taken = [...reserved, ...EXTRA_KEYS[cloud]];
   if (entries.length + taken.length > max) {
     throw fail(
       'labels',
       `${entries.length} labels`,
-      `are too many; a resource takes at most ${max} on ${CLOUD_NAME[spec.cloud]} and already gets ${taken.length} (${taken.join(', ')}), so at most ${max - taken.length} user labels fit`,
+      `are too many; a resource takes at most ${max} on ${CLOUD_NAME[cloud]} and already gets ${taken.length} (${taken.join(', ')}), so at most ${max - taken.length} user labels fit`,
     );
   }
   for (const [key, value] of entries) {

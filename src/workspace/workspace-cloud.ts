@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
 import { BuiltWorkspace } from '../clouds/common/built';
+import { AccessMode } from '../core/access';
 import { Cloud, CloudTarget } from '../core/cloud-target';
+import { MachineShape } from '../core/machine-shapes';
 import { WorkspaceDns } from '../core/dns';
-import { WorkspaceSpec } from './workspace-spec';
+import { NetworkSpec } from './network-spec';
+import { AttachedNetwork, WorkspaceSpec } from './workspace-spec';
 
 /**
  * What one cloud does for a workspace. Each cloud registers its implementation when its module
@@ -32,6 +35,33 @@ export interface WorkspaceCloud {
    * the cloud cannot take.
    */
   grant(scope: Construct, workspaceName: string, target: CloudTarget, resources: unknown, member: string, fail: (problem: string) => Error): void;
+  /** The cloud's name in messages (`GCP`, `AWS`, `Azure`). */
+  readonly cloudName: string;
+  /** The machine types a fleet's packages choose from. */
+  readonly shapes: readonly MachineShape[];
+  /** Where quota is counted: the GCP or AWS region, the Azure location. */
+  quotaRegion(target: CloudTarget): string;
+  /** The target's own machine type prop and value, when it sets one (a fleet refuses it). */
+  fixedMachine(target: CloudTarget): { readonly prop: string; readonly value: string } | undefined;
+  /** Whether the target names an existing network (a fleet then makes none). */
+  namesExistingNetwork(target: CloudTarget): boolean;
+  /** Whether a shared network takes workspaces of an access mode (Azure's: private only). */
+  sharedNetworkTakes(mode: AccessMode): boolean;
+  /** The principal that grants an owner access, when the cloud can derive it from the email (GCP). */
+  ownerPrincipal(owner: string): string | undefined;
+  /** Checks a shared network's placement; throws the library's errors. */
+  validateNetwork(scope: Construct, spec: NetworkSpec, target: CloudTarget): void;
+  /** Builds a network many workspaces share. */
+  buildNetwork(
+    scope: Construct,
+    spec: NetworkSpec,
+    target: CloudTarget,
+  ): { readonly resources: unknown; readonly attachment: unknown; readonly defaultChild: Construct };
+  /**
+   * Why a workspace cannot join a shared network (another project or region, a network of its
+   * own in the target, an access mode the network does not carry), or undefined when it can.
+   */
+  joinProblem(spec: WorkspaceSpec, target: CloudTarget, network: AttachedNetwork): { readonly prop: string; readonly value: unknown; readonly problem: string } | undefined;
 }
 
 const CLOUDS = new Map<Cloud, WorkspaceCloud>();

@@ -5,7 +5,20 @@ import { DnsMode, DnsZoneOptions } from '../core/dns';
 import { Gpu } from '../core/gpu';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode } from '../core/tls';
+import { CloudTarget } from '../core/cloud-target';
 import { NixpkgsPin } from '../core/versions';
+
+/** A shared network a workspace joins (a `WorkspaceNetwork`). @internal */
+export interface AttachedNetwork {
+  /** The network's name, the prefix of its resources' names. */
+  readonly name: string;
+  /** The network construct's path, for messages. */
+  readonly path: string;
+  /** The target the network was made for. */
+  readonly target: CloudTarget;
+  /** What the cloud's builder made for its workspaces (its own shape per cloud). */
+  readonly attachment: unknown;
+}
 
 /**
  * A workspace with every default filled in and every value validated: what a cloud builder
@@ -20,6 +33,8 @@ export interface WorkspaceSpec {
   readonly name: string;
   readonly owner: string;
   readonly size: WorkspaceSize;
+  /** The machine a fleet's packages chose; it wins over the size preset and the target's type. */
+  readonly machine?: { readonly type: string; readonly gpuCount: number };
   readonly gpu?: Gpu;
   readonly access: { readonly mode: AccessMode; readonly allowedCidrs: string[]; readonly allowBroadRanges: boolean };
   readonly tls: {
@@ -51,6 +66,8 @@ export interface WorkspaceSpec {
     readonly cpuLoadPerCore: number;
     readonly maxRuntimeHours?: number;
   };
+  /** The shared network the workspace joins; undefined when it makes its own or uses the target's. */
+  readonly network?: AttachedNetwork;
   /** The Unix user that runs the IDE and owns /home on the persistent disk (the NixOS module's default). */
   readonly user: 'workspace';
 }

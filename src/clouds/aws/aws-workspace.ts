@@ -1,18 +1,15 @@
 import { createHash } from 'crypto';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsAmi } from '@cdktf/provider-aws/lib/data-aws-ami';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
 import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret';
-import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
 import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { Ec2InstanceState } from '@cdktf/provider-aws/lib/ec2-instance-state';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
-import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-policy-attachment';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -21,20 +18,12 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
-import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
-import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Route } from '@cdktf/provider-aws/lib/route';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
-import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
@@ -51,12 +40,13 @@ import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
 import { workspaceMachineDocument } from '../common/machine-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
-import { ipv4Subnet } from '../common/network';
 import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
 import { validateProviderTags } from '../common/tag-limits';
 import { connectionToken, cookieSecret } from '../common/token';
 import { awsInstance } from './instance-types';
+import { assumeRole, policyDocument } from './iam';
+import { awsNetworkParts, AwsNetworkParts, AwsSharedNetwork, DEFAULT_VPC_CIDR } from './network';
 import { AwsWorkspaceResources } from './resources';
 import { validateAwsUserData } from './validate';
 
@@ -66,27 +56,6 @@ export const SNAPSHOT_TAG = 'ml-workspace-home';
 const HOME_DEVICE_NAME = '/dev/sdf';
 /** Name pattern of the AMIs built from this library's flake. @internal */
 export const AMI_NAME_PATTERN = 'ml-workspace-nixos-*';
-/** Interface endpoints a private workspace needs: Session Manager and Secrets Manager. */
-const ENDPOINT_SERVICES = ['ssm', 'ssmmessages', 'ec2messages', 'secretsmanager'];
-
-function policyDocument(scope: Construct, id: string, statement: DataAwsIamPolicyDocumentStatement[]): string {
-  return new DataAwsIamPolicyDocument(scope, id, { statement }).json;
-}
-
-/**
- * A trust policy for an AWS service. With `account`, the service may assume the role only on
- * behalf of that account (the confused-deputy guard AWS recommends for service roles).
- */
-function assumeRole(scope: Construct, id: string, service: string, account?: string): string {
-  return policyDocument(scope, id, [
-    {
-      effect: 'Allow',
-      actions: ['sts:AssumeRole'],
-      principals: [{ type: 'Service', identifiers: [service] }],
-      ...(account ? { condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account] }] } : {}),
-    },
-  ]);
-}
 
 /**
  * Lets a principal use a workspace: Session Manager sessions (shell and port forwarding) to
@@ -163,7 +132,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const isPublic = spec.access.mode === AccessMode.PUBLIC;
   const tags = (suffix?: string) => ({ ...spec.labels, Name: suffix ? `${name}-${suffix}` : name });
   const preset = awsInstance(spec.size, spec.gpu);
-  const instanceType = target.instanceType ?? preset!.instanceType;
+  const instanceType = spec.machine?.type ?? target.instanceType ?? preset!.instanceType;
   const gpu = spec.gpu !== undefined;
   const kms = target.kmsKeyArn;
   const partition = `arn:${partitionOf(scope).partition}`;
@@ -171,135 +140,30 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   // IAM names are global to the account: the region keeps two regions' workspaces apart.
   const iamName = `mlw-${name}-${region}`;
 
-  // --- network -----------------------------------------------------------------------------
-  let vpc: Vpc | undefined;
-  let subnet: Subnet | undefined;
-  let flowLog: FlowLog | undefined;
-  let natGateway: NatGateway | undefined;
-  let internetGateway: InternetGateway | undefined;
-  const vpcEndpoints: VpcEndpoint[] = [];
-  const networkReady: ITerraformDependable[] = [];
-  const availabilityZone = target.availabilityZone ?? `${region}a`;
-  let vpcId = target.vpcId;
-  let subnetId = target.subnetId;
+  // --- network: the shared one, the target's, or its own --------------------------------------
+  const attached = spec.network?.attachment as AwsSharedNetwork | undefined;
+  const shared = attached?.resources;
+  let own: AwsNetworkParts | undefined;
+  const availabilityZone = shared ? shared.availabilityZone : target.availabilityZone ?? `${region}a`;
+  let vpcId = shared ? shared.vpc.id : target.vpcId;
+  let subnetId = shared ? (isPublic ? shared.publicSubnet.id : shared.privateSubnet.id) : target.subnetId;
+  let networkReady: ITerraformDependable[] = attached ? (isPublic ? attached.publicReady : attached.privateReady) : [];
   if (!vpcId) {
-    const vpcCidr = target.vpcCidr ?? '10.42.0.0/16';
-    vpc = new Vpc(scope, 'Vpc', { cidrBlock: vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('vpc') });
-    vpcId = vpc.id;
-    // The VPC's default security group admits all traffic between its members; close it.
-    new DefaultSecurityGroup(scope, 'DefaultSecurityGroup', { vpcId, tags: tags('default') });
-
-    const logGroup = new CloudwatchLogGroup(scope, 'FlowLogGroup', {
-      name: `/ml-workspace/${name}/vpc-flow-logs`,
-      retentionInDays: 365,
-      tags: tags('flow-logs'),
-    });
-    const flowLogRole = new IamRole(scope, 'FlowLogRole', {
-      name: `${iamName}-flow-logs`,
-      description: `Delivers VPC flow logs of ML workspace ${name}`,
-      assumeRolePolicy: assumeRole(scope, 'FlowLogAssumeRole', 'vpc-flow-logs.amazonaws.com', account),
-      tags: tags('flow-logs'),
-    });
-    new IamRolePolicy(scope, 'FlowLogRolePolicy', {
-      name: 'write-flow-logs',
-      role: flowLogRole.id,
-      policy: policyDocument(scope, 'FlowLogPolicy', [
-        {
-          effect: 'Allow',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          resources: [`${logGroup.arn}:*`],
-        },
-      ]),
-    });
-    flowLog = new FlowLog(scope, 'FlowLog', {
-      vpcId,
-      trafficType: 'ALL',
-      logDestinationType: 'cloud-watch-logs',
-      logDestination: logGroup.arn,
-      iamRoleArn: flowLogRole.arn,
-      maxAggregationInterval: 600,
-      tags: tags('flow-log'),
-    });
-
-    internetGateway = new InternetGateway(scope, 'InternetGateway', { vpcId, tags: tags('igw') });
-    subnet = new Subnet(scope, 'Subnet', {
-      vpcId,
-      cidrBlock: ipv4Subnet(vpcCidr, 24, 0),
+    own = awsNetworkParts(scope, {
+      name,
+      iamName,
+      region,
+      account,
+      vpcCidr: target.vpcCidr ?? DEFAULT_VPC_CIDR,
       availabilityZone,
-      mapPublicIpOnLaunch: false,
-      tags: tags('subnet'),
+      use: isPublic ? 'public' : 'private',
+      tags,
     });
-    subnetId = subnet.id;
-    const publicRoutes = new RouteTable(scope, 'PublicRouteTable', { vpcId, tags: tags('public') });
-    networkReady.push(
-      new Route(scope, 'PublicDefaultRoute', {
-        routeTableId: publicRoutes.id,
-        destinationCidrBlock: '0.0.0.0/0',
-        gatewayId: internetGateway.id,
-      }),
-    );
-    if (isPublic) {
-      networkReady.push(new RouteTableAssociation(scope, 'SubnetRoutes', { subnetId, routeTableId: publicRoutes.id }));
-    } else {
-      // No public IP: Nix still has to reach the binary cache, so outbound goes through NAT.
-      const natSubnet = new Subnet(scope, 'NatSubnet', {
-        vpcId,
-        cidrBlock: ipv4Subnet(vpcCidr, 24, 1),
-        availabilityZone,
-        mapPublicIpOnLaunch: false,
-        tags: tags('nat'),
-      });
-      new RouteTableAssociation(scope, 'NatSubnetRoutes', { subnetId: natSubnet.id, routeTableId: publicRoutes.id });
-      const natIp = new Eip(scope, 'NatIp', { domain: 'vpc', tags: tags('nat'), dependsOn: [internetGateway] });
-      natGateway = new NatGateway(scope, 'NatGateway', {
-        allocationId: natIp.allocationId,
-        subnetId: natSubnet.id,
-        connectivityType: 'public',
-        tags: tags('nat'),
-        dependsOn: [internetGateway],
-      });
-      const privateRoutes = new RouteTable(scope, 'PrivateRouteTable', { vpcId, tags: tags('private') });
-      networkReady.push(
-        new Route(scope, 'PrivateDefaultRoute', {
-          routeTableId: privateRoutes.id,
-          destinationCidrBlock: '0.0.0.0/0',
-          natGatewayId: natGateway.id,
-        }),
-        new RouteTableAssociation(scope, 'SubnetRoutes', { subnetId, routeTableId: privateRoutes.id }),
-      );
-
-      // Session Manager and Secrets Manager stay inside the VPC.
-      const endpointGroup = new SecurityGroup(scope, 'EndpointSecurityGroup', {
-        name: `${name}-endpoints`,
-        description: `HTTPS from ML workspace ${name} to its VPC endpoints`,
-        vpcId,
-        revokeRulesOnDelete: true,
-        tags: tags('endpoints'),
-      });
-      new VpcSecurityGroupIngressRule(scope, 'EndpointHttpsIngress', {
-        securityGroupId: endpointGroup.id,
-        description: 'HTTPS from the workspace subnet',
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: subnet.cidrBlock,
-        tags: tags('endpoints'),
-      });
-      for (const service of ENDPOINT_SERVICES) {
-        const endpoint = new VpcEndpoint(scope, `Endpoint-${service}`, {
-          vpcId,
-          serviceName: `com.amazonaws.${region}.${service}`,
-          vpcEndpointType: 'Interface',
-          privateDnsEnabled: true,
-          subnetIds: [subnetId],
-          securityGroupIds: [endpointGroup.id],
-          tags: tags(service),
-        });
-        vpcEndpoints.push(endpoint);
-        networkReady.push(endpoint);
-      }
-    }
+    vpcId = own.vpc.id;
+    subnetId = own.subnet.id;
+    networkReady = own.ready;
   }
+  const internetGateway = shared ? shared.internetGateway : own?.internetGateway;
 
   // --- the instance's security group: only what the access mode needs ----------------------
   const securityGroup = new SecurityGroup(scope, 'SecurityGroup', {
@@ -437,7 +301,7 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const homeVolume = new EbsVolume(scope, 'HomeVolume', {
     // A volume attaches only to an instance in its own zone: with a given subnet, the subnet's.
     availabilityZone:
-      subnet || target.availabilityZone
+      own || shared || target.availabilityZone
         ? availabilityZone
         : new DataAwsSubnet(scope, 'ExistingSubnet', { id: target.subnetId }).availabilityZone,
     size: spec.homeDiskSizeGiB,
@@ -610,11 +474,11 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
       instanceProfile,
       securityGroup,
       secrets,
-      vpc,
-      subnet,
-      flowLog,
-      natGateway,
-      vpcEndpoints,
+      vpc: own?.vpc,
+      subnet: own?.subnet,
+      flowLog: own?.flowLog,
+      natGateway: own?.natGateway,
+      vpcEndpoints: own?.vpcEndpoints ?? [],
       elasticIp,
       dnsRecord,
     },

@@ -1,9 +1,12 @@
 import { Cloud } from '../../core/cloud-target';
 import { WorkspaceDns } from '../../core/dns';
+import { AWS_SHAPES } from './shapes';
 import { registerWorkspaceCloud } from '../../workspace/workspace-cloud';
+import { invalid, knownAndDifferent } from '../../core/validation';
 import { buildAwsWorkspace, grantAwsAccess } from './aws-workspace';
+import { buildAwsNetwork } from './network';
 import { AwsWorkspaceResources } from './resources';
-import { validateAwsTarget } from './validate';
+import { validateAwsPlacement, validateAwsTarget } from './validate';
 
 registerWorkspaceCloud({
   cloud: Cloud.AWS,
@@ -20,5 +23,51 @@ registerWorkspaceCloud({
       throw fail(`'${member}' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'`);
     }
     grantAwsAccess(scope, name, target.awsOptions!, resources as AwsWorkspaceResources, member);
+  },
+  cloudName: 'AWS',
+  shapes: AWS_SHAPES,
+  quotaRegion: (target) => target.awsOptions!.region,
+  fixedMachine: (target) => {
+    const value = target.awsOptions!.instanceType;
+    return value === undefined ? undefined : { prop: 'target.instanceType', value };
+  },
+  namesExistingNetwork: (target) => target.awsOptions!.vpcId !== undefined,
+  sharedNetworkTakes: () => true,
+  ownerPrincipal: () => undefined,
+  validateNetwork: (scope, spec, target) => {
+    const options = target.awsOptions!;
+    validateAwsPlacement((prop, value, problem) => invalid(scope, spec.kind, prop, value, problem), options);
+    if (options.vpcId !== undefined || options.subnetId !== undefined) {
+      throw invalid(
+        scope,
+        spec.kind,
+        options.vpcId !== undefined ? 'target.vpcId' : 'target.subnetId',
+        options.vpcId ?? options.subnetId,
+        'names an existing network, and a WorkspaceNetwork creates one; give that target to the workspaces (or the fleet) directly and leave out the WorkspaceNetwork',
+      );
+    }
+  },
+  buildNetwork: (scope, spec, target) => {
+    const shared = buildAwsNetwork(scope, spec, target.awsOptions!);
+    return { resources: shared.resources, attachment: shared, defaultChild: shared.resources.vpc };
+  },
+  joinProblem: (_spec, target, network) => {
+    const own = target.awsOptions!;
+    const theirs = network.target.awsOptions!;
+    if (own.vpcId !== undefined || own.subnetId !== undefined) {
+      return { prop: 'target.vpcId', value: own.vpcId ?? own.subnetId, problem: `cannot be given together with network ('${network.path}'); remove one of them` };
+    }
+    const zone = (o: typeof own) => o.availabilityZone ?? `${o.region}a`;
+    const mismatch: Array<[string, string | undefined, string | undefined]> = [
+      ['region', own.region, theirs.region],
+      ['availabilityZone', own.availabilityZone === undefined ? undefined : zone(own), own.availabilityZone === undefined ? undefined : zone(theirs)],
+      ['vpcCidr', own.vpcCidr, theirs.vpcCidr],
+    ];
+    for (const [key, mine, its] of mismatch) {
+      if (knownAndDifferent(mine, its)) {
+        return { prop: `target.${key}`, value: mine, problem: `differs from the network's (${JSON.stringify(its ?? null)}, '${network.path}'); a workspace joins a network in its own region and zone (home volumes are zonal): use the network's target` };
+      }
+    }
+    return undefined;
   },
 });

@@ -3,6 +3,7 @@ import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { Ec2InstanceState } from '@cdktf/provider-aws/lib/ec2-instance-state';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
@@ -46,4 +47,24 @@ export interface AwsWorkspaceResources {
   readonly elasticIp?: Eip;
   /** The Route 53 record (DNS through a hosted zone). */
   readonly dnsRecord?: Route53Record;
+}
+
+/** The resources a `WorkspaceNetwork` creates on AWS, for escape-hatch access. */
+export interface AwsNetworkResources {
+  /** The VPC (flow logs on, default security group closed). */
+  readonly vpc: Vpc;
+  /** The subnet of private workspaces: outbound through the NAT gateway. */
+  readonly privateSubnet: Subnet;
+  /** The subnet of public workspaces and the NAT gateway: routes to the internet gateway. */
+  readonly publicSubnet: Subnet;
+  /** The VPC flow log. */
+  readonly flowLog: FlowLog;
+  /** The internet gateway. */
+  readonly internetGateway: InternetGateway;
+  /** The one NAT gateway of the network. */
+  readonly natGateway: NatGateway;
+  /** The Systems Manager and Secrets Manager interface endpoints. */
+  readonly vpcEndpoints: VpcEndpoint[];
+  /** The availability zone of both subnets; every workspace on the network lives there. */
+  readonly availabilityZone: string;
 }

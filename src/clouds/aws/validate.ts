@@ -4,7 +4,7 @@ import { AccessMode } from '../../core/access';
 import { AwsTargetOptions } from '../../core/cloud-target';
 import { unlistedRegionProblem } from '../../core/regions';
 import { TlsMode } from '../../core/tls';
-import { invalid, isKnown } from '../../core/validation';
+import { Fail, invalid, isKnown } from '../../core/validation';
 import { estimatedDocumentBytes } from '../../nixos/machine-config';
 import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
@@ -30,39 +30,7 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
   const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
   const known = (value: string | undefined): value is string => value !== undefined && isKnown(value);
 
-  if (isKnown(target.region) && !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(target.region ?? '')) {
-    throw fail('target.region', target.region, "is not an AWS region; e.g. 'eu-west-1'");
-  }
-  if (isKnown(target.region) && target.allowUnlistedRegion !== true) {
-    const problem = unlistedRegionProblem('aws', target.region, 'target.allowUnlistedRegion');
-    if (problem) throw fail('target.region', target.region, problem);
-  }
-  if (known(target.availabilityZone) && isKnown(target.region) && !new RegExp(`^${target.region}[a-z]$`).test(target.availabilityZone)) {
-    throw fail('target.availabilityZone', target.availabilityZone, `is not an availability zone of region '${target.region}'; e.g. '${target.region}a'`);
-  }
-  if (target.vpcId && !target.subnetId) {
-    throw fail('target.subnetId', undefined, 'is required when target.vpcId is given; name the subnet in the availability zone to use');
-  }
-  if (target.subnetId && !target.vpcId) {
-    throw fail('target.vpcId', undefined, 'is required when target.subnetId is given; name the subnet\'s VPC');
-  }
-  if (known(target.vpcId) && !/^vpc-[0-9a-f]{8,17}$/.test(target.vpcId)) {
-    throw fail('target.vpcId', target.vpcId, "is not a VPC id; e.g. 'vpc-0123456789abcdef0'");
-  }
-  if (known(target.subnetId) && !/^subnet-[0-9a-f]{8,17}$/.test(target.subnetId)) {
-    throw fail('target.subnetId', target.subnetId, "is not a subnet id; e.g. 'subnet-0123456789abcdef0'");
-  }
-  if (known(target.vpcCidr)) {
-    if (target.vpcId) {
-      throw fail('target.vpcCidr', target.vpcCidr, 'applies only to the VPC the construct creates; remove it when giving target.vpcId');
-    }
-    const problem = cidrProblem(target.vpcCidr);
-    if (problem) throw fail('target.vpcCidr', target.vpcCidr, problem);
-    const [addr, bits] = ipaddr.parseCIDR(target.vpcCidr);
-    if (addr.kind() !== 'ipv4' || bits < 16 || bits > 22) {
-      throw fail('target.vpcCidr', target.vpcCidr, "must be an IPv4 range from /16 to /22 (the workspace and NAT subnets are its first two /24s); e.g. '10.42.0.0/16'");
-    }
-  }
+  validateAwsPlacement(fail, target);
   if (known(target.amiId) && !/^ami-[0-9a-f]{8,17}$/.test(target.amiId)) {
     throw fail('target.amiId', target.amiId, "is not an AMI id; e.g. 'ami-0123456789abcdef0' (build one with nix build ./nix#amazon-image, README: AWS image)");
   }
@@ -100,7 +68,8 @@ export function validateAwsTarget(scope: Construct, spec: WorkspaceSpec, target:
     }
   }
 
-  const gpu = spec.gpu;
+  // A fleet's packages chose the machine from the catalog of shapes.
+  const gpu = spec.machine ? undefined : spec.gpu;
   // A GPU stack on a machine without the GPU would never see it (and the idle check would
   // find nvidia-smi failing).
   if (gpu && known(target.instanceType)) {
@@ -141,5 +110,43 @@ export function validateAwsUserData(scope: Construct, kind: string, doc: Record<
       `${estimate} bytes`,
       `exceeds EC2's ${AWS_USER_DATA_LIMIT}-byte user-data limit; shorten the SSO allow-lists (auth.allowedEmails, auth.allowedDomains), e.g. by allowing a domain instead of many addresses`,
     );
+  }
+}
+
+/** Checks where on AWS a workspace or a network goes. @internal */
+export function validateAwsPlacement(fail: Fail, target: AwsTargetOptions): void {
+  const known = (value: string | undefined): value is string => value !== undefined && isKnown(value);
+  if (isKnown(target.region) && !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(target.region ?? '')) {
+    throw fail('target.region', target.region, "is not an AWS region; e.g. 'eu-west-1'");
+  }
+  if (isKnown(target.region) && target.allowUnlistedRegion !== true) {
+    const problem = unlistedRegionProblem('aws', target.region, 'target.allowUnlistedRegion');
+    if (problem) throw fail('target.region', target.region, problem);
+  }
+  if (known(target.availabilityZone) && isKnown(target.region) && !new RegExp(`^${target.region}[a-z]$`).test(target.availabilityZone)) {
+    throw fail('target.availabilityZone', target.availabilityZone, `is not an availability zone of region '${target.region}'; e.g. '${target.region}a'`);
+  }
+  if (target.vpcId && !target.subnetId) {
+    throw fail('target.subnetId', undefined, 'is required when target.vpcId is given; name the subnet in the availability zone to use');
+  }
+  if (target.subnetId && !target.vpcId) {
+    throw fail('target.vpcId', undefined, 'is required when target.subnetId is given; name the subnet\'s VPC');
+  }
+  if (known(target.vpcId) && !/^vpc-[0-9a-f]{8,17}$/.test(target.vpcId)) {
+    throw fail('target.vpcId', target.vpcId, "is not a VPC id; e.g. 'vpc-0123456789abcdef0'");
+  }
+  if (known(target.subnetId) && !/^subnet-[0-9a-f]{8,17}$/.test(target.subnetId)) {
+    throw fail('target.subnetId', target.subnetId, "is not a subnet id; e.g. 'subnet-0123456789abcdef0'");
+  }
+  if (known(target.vpcCidr)) {
+    if (target.vpcId) {
+      throw fail('target.vpcCidr', target.vpcCidr, 'applies only to the VPC the construct creates; remove it when giving target.vpcId');
+    }
+    const problem = cidrProblem(target.vpcCidr);
+    if (problem) throw fail('target.vpcCidr', target.vpcCidr, problem);
+    const [addr, bits] = ipaddr.parseCIDR(target.vpcCidr);
+    if (addr.kind() !== 'ipv4' || bits < 16 || bits > 22) {
+      throw fail('target.vpcCidr', target.vpcCidr, "must be an IPv4 range from /16 to /22 (the workspace and NAT subnets are its first two /24s); e.g. '10.42.0.0/16'");
+    }
   }
 }

@@ -1,4 +1,3 @@
-import { BastionHost } from '@cdktf/provider-azurerm/lib/bastion-host';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { DataProtectionBackupInstanceDisk } from '@cdktf/provider-azurerm/lib/data-protection-backup-instance-disk';
 import { DataProtectionBackupPolicyDisk } from '@cdktf/provider-azurerm/lib/data-protection-backup-policy-disk';
@@ -9,23 +8,18 @@ import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { ManagedDisk } from '@cdktf/provider-azurerm/lib/managed-disk';
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
-import { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
-import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
 import { NetworkInterface } from '@cdktf/provider-azurerm/lib/network-interface';
 import { NetworkInterfaceSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/network-interface-security-group-association';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
-import { NetworkSecurityRule, NetworkSecurityRuleConfig } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
-import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
-import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { VirtualMachineDataDiskAttachment } from '@cdktf/provider-azurerm/lib/virtual-machine-data-disk-attachment';
-import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { Annotations, Fn, ITerraformDependable, TerraformLocal, Token } from 'cdktf';
@@ -48,7 +42,8 @@ import { openForSignIn, openInBrowser } from '../common/sign-in';
 import { makeCertificate } from '../common/tls';
 import { connectionToken, cookieSecret, expiryAfterRotation } from '../common/token';
 import { AzureWorkspaceResources } from './resources';
-import { azureSubnets, azureUsesBastion, DEFAULT_VNET_CIDR } from './validate';
+import { azureNetworkParts, AzureSharedNetwork, bastionRule, CLOSING_RULES, INBOUND, PRIORITY, RuleSettings, securityRule } from './network';
+import { azureUsesBastion, DEFAULT_VNET_CIDR } from './validate';
 import { azureVmSize } from './vm-sizes';
 
 /** The VM's admin account (break-glass SSH through Bastion with `adminSshPublicKey`'s key). */
@@ -66,17 +61,6 @@ export const ADMIN_SSH_KEY_SECRET = 'admin-ssh-key';
  * of the two readings of that limit.
  */
 export const MAX_USER_DATA_BASE64 = 65535;
-
-/** NSG rule priorities: lower runs first; 4096 is the last a custom rule can take. */
-const PRIORITY = {
-  httpsFirst: 100,
-  acme: 200,
-  tunnel: 300,
-  denyAll: 4096,
-  httpsOutbound: 100,
-  ntpOutbound: 110,
-  denyInternetOutbound: 4096,
-};
 
 /**
  * The workspace Key Vault's name: 3-24 letters, digits and single hyphens, globally unique, so
@@ -128,7 +112,7 @@ export function buildAzureWorkspace(
   const isPublic = spec.access.mode === AccessMode.PUBLIC;
   const useBastion = azureUsesBastion(spec, target);
   // A GPU the catalog has no preset for comes with target.vmSize (validated).
-  const vmSize = target.vmSize ?? azureVmSize(spec.size, spec.gpu)!.vmSize;
+  const vmSize = spec.machine?.type ?? target.vmSize ?? azureVmSize(spec.size, spec.gpu)!.vmSize;
   if (spec.gpu === Gpu.NVIDIA_A10 && !target.vmSize) {
     // NVadsA10_v5 exposes the A10 as a vGPU, which only NVIDIA's GRID driver drives.
     Annotations.of(scope).addWarning(
@@ -162,78 +146,34 @@ export function buildAzureWorkspace(
     : `/subscriptions/${clientConfig.subscriptionId}/resourceGroups/${resourceGroupName}`;
   const inGroup = { location, resourceGroupName: rg };
 
-  // --- network ----------------------------------------------------------------------------------
-  let virtualNetwork: VirtualNetwork | undefined;
-  let subnet: Subnet | undefined;
-  let bastionSubnet: Subnet | undefined;
-  let bastionCidr: string | undefined;
-  let subnetId = target.subnetId;
-  if (!subnetId) {
-    const vnetCidr = target.vnetCidr ?? DEFAULT_VNET_CIDR;
-    // The first /24 for the workspace; the first /26 of the second /24 for Azure Bastion.
-    const subnets = azureSubnets(vnetCidr);
-    const workspaceCidr = subnets.workspace;
-    bastionCidr = subnets.bastion;
-    virtualNetwork = new VirtualNetwork(scope, 'VirtualNetwork', { ...inGroup, name: `${name}-vnet`, addressSpace: [vnetCidr], tags });
-    subnet = new Subnet(scope, 'Subnet', {
-      name: `${name}-subnet`,
+  // --- network: the shared one, the target's, or its own -----------------------------------------
+  const attached = spec.network?.attachment as AzureSharedNetwork | undefined;
+  const shared = attached?.resources;
+  // A private workspace on its own network gets its own Bastion; on a shared one, the network's.
+  const ownBastion = useBastion && !shared;
+  const own = !shared && !target.subnetId
+    ? azureNetworkParts(scope, {
+      name,
+      location,
       resourceGroupName: rg,
-      virtualNetworkName: virtualNetwork.name,
-      addressPrefixes: [workspaceCidr],
-      // Key Vault traffic stays on the Azure backbone and can be admitted by the vault's firewall.
-      serviceEndpoints: ['Microsoft.KeyVault'],
-      // Outbound goes through the VM's public IP (public) or the NAT gateway (private), never
-      // through Azure's implicit default outbound access, which is being retired.
-      defaultOutboundAccessEnabled: false,
-    });
-    subnetId = subnet.id;
-    if (useBastion) {
-      bastionSubnet = new Subnet(scope, 'BastionSubnet', {
-        // Azure Bastion accepts no other name.
-        name: 'AzureBastionSubnet',
-        resourceGroupName: rg,
-        virtualNetworkName: virtualNetwork.name,
-        addressPrefixes: [bastionCidr!],
-      });
-    }
-  }
-
-  // No public IP in private mode: Nix still has to reach the binary cache, so outbound goes
-  // through a NAT gateway (as Cloud NAT on GCP).
-  let natGateway: NatGateway | undefined;
-  let natPublicIp: PublicIp | undefined;
-  let natGatewayPublicIpAssociation: NatGatewayPublicIpAssociation | undefined;
-  let subnetNatGatewayAssociation: SubnetNatGatewayAssociation | undefined;
-  if (!isPublic && subnet) {
-    natPublicIp = new PublicIp(scope, 'NatPublicIp', { ...inGroup, name: `${name}-nat-ip`, allocationMethod: 'Static', sku: 'Standard', tags });
-    natGateway = new NatGateway(scope, 'NatGateway', { ...inGroup, name: `${name}-nat`, skuName: 'Standard', idleTimeoutInMinutes: 4, tags });
-    natGatewayPublicIpAssociation = new NatGatewayPublicIpAssociation(scope, 'NatGatewayPublicIp', {
-      natGatewayId: natGateway.id,
-      publicIpAddressId: natPublicIp.id,
-    });
-    subnetNatGatewayAssociation = new SubnetNatGatewayAssociation(scope, 'SubnetNatGateway', { subnetId: subnet.id, natGatewayId: natGateway.id });
-  }
+      vnetCidr: target.vnetCidr ?? DEFAULT_VNET_CIDR,
+      nat: !isPublic,
+      bastion: ownBastion,
+      tags,
+    })
+    : undefined;
+  const subnetId = shared ? shared.subnet.id : own ? own.subnet.id : target.subnetId!;
+  const bastionCidr = attached ? attached.bastionCidr : own?.bastionCidr;
 
   // --- network security group: explicit rules at explicit priorities --------------------------
   const networkSecurityGroup = new NetworkSecurityGroup(scope, 'SecurityGroup', { ...inGroup, name: `${name}-nsg`, tags });
   const securityRules: NetworkSecurityRule[] = [];
-  type RuleSettings = Omit<NetworkSecurityRuleConfig, 'name' | 'resourceGroupName' | 'networkSecurityGroupName' | 'sourcePortRange'>;
-  const rule = (ruleName: string, settings: RuleSettings) =>
-    securityRules.push(
-      new NetworkSecurityRule(scope, `SecurityRule-${ruleName}`, {
-        name: ruleName,
-        resourceGroupName: rg,
-        networkSecurityGroupName: networkSecurityGroup.name,
-        sourcePortRange: '*',
-        ...settings,
-      }),
-    );
-  const inbound = { direction: 'Inbound', access: 'Allow', protocol: 'Tcp', destinationAddressPrefix: '*' };
+  const rule = (ruleName: string, settings: RuleSettings) => securityRules.push(securityRule(scope, networkSecurityGroup, rg, ruleName, settings));
   if (isPublic) {
     // One rule per range: a rule may not mix IPv4 and IPv6 prefixes.
     spec.access.allowedCidrs.forEach((cidr, i) =>
       rule(`allow-https-${i + 1}`, {
-        ...inbound,
+        ...INBOUND,
         priority: PRIORITY.httpsFirst + i,
         sourceAddressPrefix: cidr,
         destinationPortRange: '443',
@@ -242,7 +182,7 @@ export function buildAzureWorkspace(
     );
     if (spec.tls.mode === TlsMode.LETS_ENCRYPT) {
       rule('allow-acme-http', {
-        ...inbound,
+        ...INBOUND,
         priority: PRIORITY.acme,
         // Let's Encrypt validates from addresses nobody can list in advance.
         sourceAddressPrefix: 'Internet',
@@ -251,88 +191,25 @@ export function buildAzureWorkspace(
       });
     }
   } else if (useBastion) {
-    rule('allow-bastion', {
-      ...inbound,
-      priority: PRIORITY.tunnel,
-      sourceAddressPrefix: bastionCidr!,
-      destinationPortRanges: ['22', '443'],
-      description: 'SSH and the IDE through Azure Bastion only',
-    });
+    rule('allow-bastion', bastionRule(bastionCidr!));
   } else {
     rule('allow-virtual-network', {
-      ...inbound,
+      ...INBOUND,
       priority: PRIORITY.tunnel,
       sourceAddressPrefix: 'VirtualNetwork',
       destinationPortRanges: ['22', '443'],
       description: "SSH and the IDE from the virtual network and what is connected to it (your own access path: VPN, peered Bastion)",
     });
   }
-  rule('deny-all-inbound', {
-    direction: 'Inbound',
-    access: 'Deny',
-    protocol: '*',
-    priority: PRIORITY.denyAll,
-    sourceAddressPrefix: '*',
-    destinationAddressPrefix: '*',
-    destinationPortRange: '*',
-    description: "Everything not allowed above, including Azure's default allow rules for the virtual network and load balancer",
-  });
-  rule('allow-https-outbound', {
-    direction: 'Outbound',
-    access: 'Allow',
-    protocol: 'Tcp',
-    priority: PRIORITY.httpsOutbound,
-    sourceAddressPrefix: '*',
-    destinationAddressPrefix: 'Internet',
-    destinationPortRange: '443',
-    description: "Nix binary cache and source archives, git, Let's Encrypt, Key Vault and Azure Resource Manager",
-  });
-  rule('allow-ntp-outbound', {
-    direction: 'Outbound',
-    access: 'Allow',
-    protocol: 'Udp',
-    priority: PRIORITY.ntpOutbound,
-    sourceAddressPrefix: '*',
-    destinationAddressPrefix: 'Internet',
-    destinationPortRange: '123',
-    description: 'Time synchronisation (NixOS uses public NTP servers)',
-  });
-  // Egress is limited in both modes: Azure's default rules would let everything out.
-  rule('deny-internet-outbound', {
-    direction: 'Outbound',
-    access: 'Deny',
-    protocol: '*',
-    priority: PRIORITY.denyInternetOutbound,
-    sourceAddressPrefix: '*',
-    destinationAddressPrefix: 'Internet',
-    destinationPortRange: '*',
-    description: 'No other traffic to the internet (HTTPS and NTP are allowed above)',
-  });
-  const subnetSecurityGroupAssociation = subnet
+  for (const [ruleName, settings] of CLOSING_RULES) rule(ruleName, settings);
+  // A shared network's subnet has its own NSG.
+  const subnetSecurityGroupAssociation = own
     ? new SubnetNetworkSecurityGroupAssociation(scope, 'SubnetSecurityGroup', {
-      subnetId: subnet.id,
+      subnetId: own.subnet.id,
       networkSecurityGroupId: networkSecurityGroup.id,
     })
     : undefined;
-
-  // --- Azure Bastion: the tunnel to a private workspace ------------------------------------------
-  let bastionHost: BastionHost | undefined;
-  let bastionPublicIp: PublicIp | undefined;
-  if (bastionSubnet) {
-    bastionPublicIp = new PublicIp(scope, 'BastionPublicIp', { ...inGroup, name: `${name}-bastion-ip`, allocationMethod: 'Static', sku: 'Standard', tags });
-    bastionHost = new BastionHost(scope, 'Bastion', {
-      ...inGroup,
-      name: `${name}-bastion`,
-      // Standard: native-client tunnels (`az network bastion tunnel` / `ssh`); Basic has none.
-      sku: 'Standard',
-      tunnelingEnabled: true,
-      fileCopyEnabled: false,
-      ipConnectEnabled: false,
-      shareableLinkEnabled: false,
-      ipConfiguration: { name: 'bastion', subnetId: bastionSubnet.id, publicIpAddressId: bastionPublicIp.id },
-      tags,
-    });
-  }
+  const bastionHost = shared ? shared.bastionHost : own?.bastionHost;
 
   // --- public IP and DNS name -----------------------------------------------------------------------
   let domainLabelSuffix: Id | undefined;
@@ -576,7 +453,9 @@ export function buildAzureWorkspace(
       ...secretDependencies,
       networkInterfaceSecurityGroupAssociation,
       ...(subnetSecurityGroupAssociation ? [subnetSecurityGroupAssociation] : []),
-      ...(subnetNatGatewayAssociation ? [subnetNatGatewayAssociation] : []),
+      ...(own?.subnetNatGatewayAssociation ? [own.subnetNatGatewayAssociation] : []),
+      // Outbound through the shared NAT and the subnet's NSG in place before first boot.
+      ...(shared ? [shared.subnetNatGatewayAssociation, shared.subnetSecurityGroupAssociation] : []),
     ],
   });
   recordIntent(virtualMachine, { publicAccess: isPublic });
@@ -694,7 +573,7 @@ export function buildAzureWorkspace(
     spec.auth.mode === AuthMode.CONNECTION_TOKEN
       ? openInBrowser(`${url}?tkn=$(az keyvault secret show --vault-name ${keyVault.name} --name ${SecretName.CONNECTION_TOKEN} --query value -o tsv)`)
       : openForSignIn(url, spec.auth.sso!.provider);
-  const tunnel = `az network bastion tunnel --name ${name}-bastion --resource-group ${resourceGroupName} --target-resource-id ${virtualMachine.id} --resource-port 443 --port ${tunnelPort}`;
+  const tunnel = `az network bastion tunnel --name ${spec.network ? spec.network.name : name}-bastion --resource-group ${attached ? attached.resourceGroupName : resourceGroupName} --target-resource-id ${virtualMachine.id} --resource-port 443 --port ${tunnelPort}`;
   const signIn = useBastion ? `${tunnel} & ${signInStep}` : signInStep;
 
   return {
@@ -708,15 +587,15 @@ export function buildAzureWorkspace(
       securityRules,
       networkInterfaceSecurityGroupAssociation,
       subnetSecurityGroupAssociation,
-      virtualNetwork,
-      subnet,
-      bastionSubnet,
+      virtualNetwork: own?.virtualNetwork,
+      subnet: own?.subnet,
+      bastionSubnet: own?.bastionSubnet,
       bastionHost,
-      bastionPublicIp,
-      natGateway,
-      natPublicIp,
-      natGatewayPublicIpAssociation,
-      subnetNatGatewayAssociation,
+      bastionPublicIp: own?.bastionPublicIp,
+      natGateway: own?.natGateway,
+      natPublicIp: own?.natPublicIp,
+      natGatewayPublicIpAssociation: own?.natGatewayPublicIpAssociation,
+      subnetNatGatewayAssociation: own?.subnetNatGatewayAssociation,
       publicIp,
       domainLabelSuffix,
       dnsRecord,

@@ -1,9 +1,13 @@
 import { Cloud } from '../../core/cloud-target';
 import { WorkspaceDns } from '../../core/dns';
+import { AZURE_SHAPES } from './shapes';
 import { registerWorkspaceCloud } from '../../workspace/workspace-cloud';
+import { AccessMode } from '../../core/access';
+import { invalid, knownAndDifferent } from '../../core/validation';
 import { buildAzureWorkspace, grantAzureAccess } from './azure-workspace';
+import { buildAzureNetwork } from './network';
 import { AzureWorkspaceResources } from './resources';
-import { validateAzureTarget } from './validate';
+import { validateAzureLocation, validateAzureNetworkPlacement, validateAzureTarget } from './validate';
 
 registerWorkspaceCloud({
   cloud: Cloud.AZURE,
@@ -20,5 +24,53 @@ registerWorkspaceCloud({
       throw fail(`'${member}' is not a Microsoft Entra object id; give the user's, group's or service principal's object id, e.g. '00000000-0000-0000-0000-000000000000'`);
     }
     grantAzureAccess(scope, resources as AzureWorkspaceResources, member);
+  },
+  cloudName: 'Azure',
+  shapes: AZURE_SHAPES,
+  quotaRegion: (target) => target.azureOptions!.location,
+  fixedMachine: (target) => {
+    const value = target.azureOptions!.vmSize;
+    return value === undefined ? undefined : { prop: 'target.vmSize', value };
+  },
+  namesExistingNetwork: (target) => target.azureOptions!.subnetId !== undefined,
+  sharedNetworkTakes: (mode) => mode === AccessMode.PRIVATE,
+  ownerPrincipal: () => undefined,
+  validateNetwork: (scope, spec, target) => {
+    const options = target.azureOptions!;
+    const fail = (prop: string, value: unknown, problem: string) => invalid(scope, spec.kind, prop, value, problem);
+    validateAzureLocation(fail, options);
+    if (options.subnetId !== undefined) {
+      throw fail(
+        'target.subnetId',
+        options.subnetId,
+        'names an existing network, and a WorkspaceNetwork creates one; give that target to the workspaces (or the fleet) directly and leave out the WorkspaceNetwork',
+      );
+    }
+    validateAzureNetworkPlacement(fail, options, true);
+  },
+  buildNetwork: (scope, spec, target) => {
+    const shared = buildAzureNetwork(scope, spec, target.azureOptions!);
+    return { resources: shared.resources, attachment: shared, defaultChild: shared.resources.virtualNetwork };
+  },
+  joinProblem: (spec, target, network) => {
+    const own = target.azureOptions!;
+    const theirs = network.target.azureOptions!;
+    if (spec.access.mode === AccessMode.PUBLIC) {
+      return {
+        prop: 'network',
+        value: network.path,
+        problem:
+          "cannot take a public workspace on Azure: its subnet's NSG admits only Azure Bastion, and a public workspace is reached on its own IP and needs neither the network's NAT nor its Bastion; leave out network for it",
+      };
+    }
+    if (own.subnetId !== undefined) {
+      return { prop: 'target.subnetId', value: own.subnetId, problem: `cannot be given together with network ('${network.path}'); remove one of them` };
+    }
+    for (const key of ['location', 'vnetCidr'] as const) {
+      if (knownAndDifferent(own[key], theirs[key])) {
+        return { prop: `target.${key}`, value: own[key], problem: `differs from the network's (${JSON.stringify(theirs[key] ?? null)}, '${network.path}'); a workspace joins a network in its own location: use the network's target` };
+      }
+    }
+    return undefined;
   },
 });

@@ -103,3 +103,33 @@ export interface AzureWorkspaceResources {
   /** The identity Terraform runs as (`data.azurerm_client_config`): tenant, subscription and deployer. */
   readonly clientConfig: DataAzurermClientConfig;
 }
+
+/** The resources a `WorkspaceNetwork` creates on Azure, for escape-hatch access. */
+export interface AzureNetworkResources {
+  /** The resource group, when the construct created it. */
+  readonly resourceGroup?: ResourceGroup;
+  /** The resource group's name. */
+  readonly resourceGroupName: string;
+  /** The virtual network. */
+  readonly virtualNetwork: VirtualNetwork;
+  /** The subnet of the workspaces (Key Vault service endpoint, no default outbound access). */
+  readonly subnet: Subnet;
+  /** `AzureBastionSubnet`. */
+  readonly bastionSubnet: Subnet;
+  /** The one Azure Bastion (Standard, native-client tunnels) of every workspace on the network. */
+  readonly bastionHost: BastionHost;
+  /** The Bastion's public IP. */
+  readonly bastionPublicIp: PublicIp;
+  /** The one NAT gateway: outbound traffic of the workspaces. */
+  readonly natGateway: NatGateway;
+  /** The NAT gateway's public IP. */
+  readonly natPublicIp: PublicIp;
+  /** Associates the NAT gateway with the subnet. */
+  readonly subnetNatGatewayAssociation: SubnetNatGatewayAssociation;
+  /** The subnet's NSG: Bastion in, HTTPS and NTP out, nothing else. */
+  readonly networkSecurityGroup: NetworkSecurityGroup;
+  /** The subnet NSG's rules. */
+  readonly securityRules: NetworkSecurityRule[];
+  /** Associates the NSG with the subnet. */
+  readonly subnetSecurityGroupAssociation: SubnetNetworkSecurityGroupAssociation;
+}

@@ -5,7 +5,7 @@ import { AuthMode } from '../../core/auth';
 import { AzureTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
 import { DOMAIN } from '../../core/email';
-import { invalid, isKnown } from '../../core/validation';
+import { Fail, invalid, isKnown } from '../../core/validation';
 import { addressSpaceShare, BROAD_SHARE } from '../../core/cidr';
 import { unlistedRegionProblem } from '../../core/regions';
 import { cidrProblem } from '../../workspace/validate';
@@ -79,13 +79,7 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
     );
   }
 
-  if (isKnown(target.location) && !LOCATION.test(target.location ?? '')) {
-    throw fail('target.location', target.location, "is not an Azure location name; use the lowercase name without spaces, e.g. 'westeurope'");
-  }
-  if (isKnown(target.location) && target.allowUnlistedLocation !== true) {
-    const problem = unlistedRegionProblem('azure', target.location, 'target.allowUnlistedLocation');
-    if (problem) throw fail('target.location', target.location, problem.replace('a region this release', 'a location this release').replace('A region newer', 'A location newer'));
-  }
+  validateAzureLocation(fail, target);
 
   if (target.imageId === undefined || target.imageId === '') {
     throw fail(
@@ -110,47 +104,7 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
     );
   }
 
-  if (target.resourceGroupName !== undefined && isKnown(target.resourceGroupName) && !RESOURCE_GROUP.test(target.resourceGroupName)) {
-    throw fail(
-      'target.resourceGroupName',
-      target.resourceGroupName,
-      "is not a resource group name; use 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
-    );
-  }
-
-  if (target.subnetId !== undefined && isKnown(target.subnetId) && !SUBNET_ID.test(target.subnetId)) {
-    throw fail(
-      'target.subnetId',
-      target.subnetId,
-      "is not a subnet resource id; give '/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>'",
-    );
-  }
-
-  if (target.vnetCidr !== undefined) {
-    if (target.subnetId !== undefined) {
-      throw fail('target.vnetCidr', target.vnetCidr, 'applies only to the network the construct creates; remove it or target.subnetId');
-    }
-    if (isKnown(target.vnetCidr)) {
-      const cidr = target.vnetCidr;
-      const problem = cidrProblem(cidr);
-      if (problem) throw fail('target.vnetCidr', cidr, problem);
-      if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr)) {
-        throw fail('target.vnetCidr', cidr, "is not an IPv4 range; the workspace network is IPv4, e.g. '10.42.0.0/16'");
-      }
-      const bits = Number(cidr.split('/')[1]);
-      const bastion = azureUsesBastion(spec, target);
-      const widest = bastion ? 23 : 24;
-      if (bits > widest) {
-        throw fail(
-          'target.vnetCidr',
-          cidr,
-          bastion
-            ? 'is too small for the workspace subnet (a /24) and AzureBastionSubnet (a /26 in the next /24); use a /23 or larger'
-            : 'is too small for the workspace subnet, a /24; use a /24 or larger',
-        );
-      }
-    }
-  }
+  validateAzureNetworkPlacement(fail, target, azureUsesBastion(spec, target));
 
   if (target.vmSize !== undefined && isKnown(target.vmSize) && !VM_SIZE.test(target.vmSize)) {
     throw fail('target.vmSize', target.vmSize, "is not an Azure VM size name; e.g. 'Standard_NC16as_T4_v3'");
@@ -254,7 +208,8 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
     const problem = azureVmSizeGpuProblem(target.vmSize, gpu);
     if (problem) throw fail('target.vmSize', target.vmSize, problem);
   }
-  if (!gpu || target.vmSize) return;
+  // A fleet's packages chose the machine from the catalog of shapes.
+  if (!gpu || target.vmSize || spec.machine) return;
   if (!gpu.inCatalog) {
     throw fail('gpu', gpu.name, 'is not in the catalog; set target.vmSize to a VM size that has it, or use a catalog GPU such as Gpu.NVIDIA_A10');
   }
@@ -278,4 +233,59 @@ export function validateAzureTarget(scope: Construct, spec: WorkspaceSpec, targe
 /** A long value cut for an error message. */
 function shorten(value: string): string {
   return value.length > 40 ? `${value.slice(0, 37)}...` : value;
+}
+
+/** Checks the Azure location. @internal */
+export function validateAzureLocation(fail: Fail, target: AzureTargetOptions): void {
+  if (isKnown(target.location) && !LOCATION.test(target.location ?? '')) {
+    throw fail('target.location', target.location, "is not an Azure location name; use the lowercase name without spaces, e.g. 'westeurope'");
+  }
+  if (isKnown(target.location) && target.allowUnlistedLocation !== true) {
+    const problem = unlistedRegionProblem('azure', target.location, 'target.allowUnlistedLocation');
+    if (problem) throw fail('target.location', target.location, problem.replace('a region this release', 'a location this release').replace('A region newer', 'A location newer'));
+  }
+}
+
+/** Checks the resource group and network placement; `bastion`: the network must hold AzureBastionSubnet. @internal */
+export function validateAzureNetworkPlacement(fail: Fail, target: AzureTargetOptions, bastion: boolean): void {
+  if (target.resourceGroupName !== undefined && isKnown(target.resourceGroupName) && !RESOURCE_GROUP.test(target.resourceGroupName)) {
+    throw fail(
+      'target.resourceGroupName',
+      target.resourceGroupName,
+      "is not a resource group name; use 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
+    );
+  }
+
+  if (target.subnetId !== undefined && isKnown(target.subnetId) && !SUBNET_ID.test(target.subnetId)) {
+    throw fail(
+      'target.subnetId',
+      target.subnetId,
+      "is not a subnet resource id; give '/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>'",
+    );
+  }
+
+  if (target.vnetCidr !== undefined) {
+    if (target.subnetId !== undefined) {
+      throw fail('target.vnetCidr', target.vnetCidr, 'applies only to the network the construct creates; remove it or target.subnetId');
+    }
+    if (isKnown(target.vnetCidr)) {
+      const cidr = target.vnetCidr;
+      const problem = cidrProblem(cidr);
+      if (problem) throw fail('target.vnetCidr', cidr, problem);
+      if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr)) {
+        throw fail('target.vnetCidr', cidr, "is not an IPv4 range; the workspace network is IPv4, e.g. '10.42.0.0/16'");
+      }
+      const bits = Number(cidr.split('/')[1]);
+      const widest = bastion ? 23 : 24;
+      if (bits > widest) {
+        throw fail(
+          'target.vnetCidr',
+          cidr,
+          bastion
+            ? 'is too small for the workspace subnet (a /24) and AzureBastionSubnet (a /26 in the next /24); use a /23 or larger'
+            : 'is too small for the workspace subnet, a /24; use a /24 or larger',
+        );
+      }
+    }
+  }
 }

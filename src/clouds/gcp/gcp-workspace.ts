@@ -4,16 +4,11 @@ import { ComputeDiskResourcePolicyAttachment } from '@cdktf/provider-google/lib/
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeInstanceIamMember } from '@cdktf/provider-google/lib/compute-instance-iam-member';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
-import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeResourcePolicy } from '@cdktf/provider-google/lib/compute-resource-policy';
-import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
-import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
-import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { EndpointsService } from '@cdktf/provider-google/lib/endpoints-service';
 import { IapTunnelInstanceIamMember } from '@cdktf/provider-google/lib/iap-tunnel-instance-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
@@ -21,7 +16,7 @@ import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-ma
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Id } from '@cdktf/provider-random/lib/id';
-import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessMode, tunnelLocalPort } from '../../core/access';
 import { LabelKey } from '../../core/labels';
@@ -40,29 +35,14 @@ import { GCP_MAX_LABELS } from '../../core/label-rules';
 import { validateProviderTags } from '../common/tag-limits';
 import { connectionToken, cookieSecret } from '../common/token';
 import { BuiltWorkspace } from '../common/built';
-import { GcpWorkspaceResources } from './resources';
+import { DEFAULT_SUBNET_CIDR, gcpNetworkParts, GcpNetworkParts, IAP_TCP_RANGE } from './network';
+import { projectService } from './project-service';
+import { GcpNetworkResources, GcpWorkspaceResources } from './resources';
 import { gcpMachine } from './machine-types';
 
-/** Google's source range for IAP TCP forwarding. */
-export const IAP_TCP_RANGE = '35.235.240.0/20';
 /** The device name of the home disk; the guest sees it as /dev/disk/by-id/google-home. */
 const HOME_DEVICE = 'home';
 
-
-/**
- * Enables an API once per project and stack, shared by every workspace there, and never
- * disabled on destroy (other workloads in the project may use it).
- */
-function projectService(scope: Construct, project: string, service: string): ProjectService {
-  // A project known only at apply time cannot key a shared construct: keep it per workspace.
-  const shared = !Token.isUnresolved(project);
-  const owner = shared ? TerraformStack.of(scope) : scope;
-  const id = shared ? `ml-workspace-api-${project}-${service}` : `Api-${service}`;
-  return (
-    (owner.node.tryFindChild(id) as ProjectService | undefined) ??
-    new ProjectService(owner, id, { project, service, disableOnDestroy: false, disableDependentServices: false })
-  );
-}
 
 /**
  * Lets a principal use a workspace: SSH with OS Login through IAP (and the IDE through IAP in
@@ -123,9 +103,10 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
   const isPublic = spec.access.mode === AccessMode.PUBLIC;
   // A GPU outside the catalog has no preset: the target names the machine type (validated).
   const machine = gcpMachine(spec.size, spec.gpu);
-  const machineType = target.machineType ?? machine!.machineType;
+  // A fleet's packages choose the machine (and so the GPU count) themselves.
+  const machineType = spec.machine?.type ?? target.machineType ?? machine!.machineType;
   const acceleratorType = machine?.acceleratorType ?? spec.gpu?.name;
-  const acceleratorCount = spec.gpu ? Math.max(machine?.acceleratorCount ?? 1, 1) : 0;
+  const acceleratorCount = spec.gpu ? spec.machine?.gpuCount ?? Math.max(machine?.acceleratorCount ?? 1, 1) : 0;
 
   const api = (service: string) => projectService(scope, project, service);
   const compute = api('compute.googleapis.com');
@@ -150,44 +131,16 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     new ProjectIamMember(scope, id, { project, role, member });
   }
 
-  // --- network -----------------------------------------------------------------------------
-  let network: ComputeNetwork | undefined;
-  let subnetwork: ComputeSubnetwork | undefined;
-  let nat: ComputeRouterNat | undefined;
-  let networkRef = target.network;
-  let subnetworkRef = target.subnetwork;
+  // --- network: the shared one, the target's, or its own --------------------------------------
+  const shared = spec.network?.attachment as GcpNetworkResources | undefined;
+  let own: GcpNetworkParts | undefined;
+  let networkRef = shared ? shared.network.id : target.network;
+  let subnetworkRef = shared ? shared.subnetwork.id : target.subnetwork;
   if (!networkRef) {
-    network = new ComputeNetwork(scope, 'Network', {
-      project,
-      name: `${name}-net`,
-      autoCreateSubnetworks: false,
-      routingMode: 'REGIONAL',
-      dependsOn: [compute],
-    });
-    subnetwork = new ComputeSubnetwork(scope, 'Subnetwork', {
-      project,
-      region,
-      name: `${name}-subnet`,
-      network: network.id,
-      ipCidrRange: target.subnetCidr ?? '10.42.0.0/24',
-      privateIpGoogleAccess: true,
-      logConfig: { aggregationInterval: 'INTERVAL_10_MIN', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
-    });
-    networkRef = network.id;
-    subnetworkRef = subnetwork.id;
-    if (!isPublic) {
-      // No public IP: Nix still has to reach the binary cache, so outbound goes through NAT.
-      const router = new ComputeRouter(scope, 'Router', { project, region, name: `${name}-router`, network: network.id });
-      nat = new ComputeRouterNat(scope, 'Nat', {
-        project,
-        region,
-        name: `${name}-nat`,
-        router: router.name,
-        natIpAllocateOption: 'AUTO_ONLY',
-        sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
-        logConfig: { enable: true, filter: 'ERRORS_ONLY' },
-      });
-    }
+    // No public IP: Nix still has to reach the binary cache, so outbound goes through NAT.
+    own = gcpNetworkParts(scope, { project, region, name, cidr: target.subnetCidr ?? DEFAULT_SUBNET_CIDR, nat: !isPublic, compute });
+    networkRef = own.network.id;
+    subnetworkRef = own.subnetwork.id;
   }
 
   const tag = `mlw-${name}`;
@@ -220,8 +173,9 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
         "Let's Encrypt HTTP-01 challenge and redirect to HTTPS; nginx serves nothing else on 80",
       );
     }
-    firewall('IapFirewall', 'iap', ['22'], [IAP_TCP_RANGE], 'SSH through IAP only (OS Login)');
-  } else {
+    // On a shared network, its own rule admits IAP to every workspace on it.
+    if (!shared) firewall('IapFirewall', 'iap', ['22'], [IAP_TCP_RANGE], 'SSH through IAP only (OS Login)');
+  } else if (!shared) {
     firewall('IapFirewall', 'iap', ['22', '443'], [IAP_TCP_RANGE], 'SSH and the IDE through IAP only (OS Login)');
   }
 
@@ -384,7 +338,7 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     machineType,
     description: `ML workspace of ${spec.owner}`,
     labels: { ...labels, [LabelKey.NIXPKGS]: spec.nixpkgs.rev },
-    tags: [tag],
+    tags: shared ? [tag, shared.networkTag] : [tag],
     desiredStatus: spec.running ? 'RUNNING' : 'TERMINATED',
     allowStoppingForUpdate: true,
     deletionProtection: false,
@@ -469,12 +423,12 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
       serviceAccount,
       secrets,
       firewallRules,
-      network,
-      subnetwork,
+      network: own?.network,
+      subnetwork: own?.subnetwork,
       address,
       endpointsService,
       dnsRecord,
-      nat,
+      nat: own?.nat,
     },
     url,
     ipAddress,

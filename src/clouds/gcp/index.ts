@@ -1,10 +1,13 @@
 import { Token } from 'cdktf';
 import { Cloud } from '../../core/cloud-target';
 import { WorkspaceDns } from '../../core/dns';
+import { GCP_SHAPES } from './shapes';
 import { registerWorkspaceCloud } from '../../workspace/workspace-cloud';
+import { invalid, knownAndDifferent } from '../../core/validation';
 import { buildGcpWorkspace, grantGcpAccess } from './gcp-workspace';
+import { buildGcpNetwork } from './network';
 import { GcpWorkspaceResources } from './resources';
-import { validateGcpTarget } from './validate';
+import { validateGcpPlacement, validateGcpTarget } from './validate';
 
 registerWorkspaceCloud({
   cloud: Cloud.GCP,
@@ -29,5 +32,45 @@ registerWorkspaceCloud({
       );
     }
     grantGcpAccess(scope, target.gcpOptions!, resources as GcpWorkspaceResources, member);
+  },
+  cloudName: 'GCP',
+  shapes: GCP_SHAPES,
+  quotaRegion: (target) => target.gcpOptions!.region,
+  fixedMachine: (target) => {
+    const value = target.gcpOptions!.machineType;
+    return value === undefined ? undefined : { prop: 'target.machineType', value };
+  },
+  namesExistingNetwork: (target) => target.gcpOptions!.network !== undefined,
+  sharedNetworkTakes: () => true,
+  ownerPrincipal: (owner) => `user:${owner}`,
+  validateNetwork: (scope, spec, target) => {
+    const options = target.gcpOptions!;
+    validateGcpPlacement((prop, value, problem) => invalid(scope, spec.kind, prop, value, problem), options);
+    if (options.network !== undefined || options.subnetwork !== undefined) {
+      throw invalid(
+        scope,
+        spec.kind,
+        options.network !== undefined ? 'target.network' : 'target.subnetwork',
+        options.network ?? options.subnetwork,
+        'names an existing network, and a WorkspaceNetwork creates one; give that target to the workspaces (or the fleet) directly and leave out the WorkspaceNetwork',
+      );
+    }
+  },
+  buildNetwork: (scope, spec, target) => {
+    const resources = buildGcpNetwork(scope, spec, target.gcpOptions!);
+    return { resources, attachment: resources, defaultChild: resources.network };
+  },
+  joinProblem: (_spec, target, network) => {
+    const own = target.gcpOptions!;
+    const theirs = network.target.gcpOptions!;
+    if (own.network !== undefined || own.subnetwork !== undefined) {
+      return { prop: 'target.network', value: own.network ?? own.subnetwork, problem: `cannot be given together with network ('${network.path}'); remove one of them` };
+    }
+    for (const key of ['project', 'region', 'subnetCidr'] as const) {
+      if (knownAndDifferent(own[key], theirs[key])) {
+        return { prop: `target.${key}`, value: own[key], problem: `differs from the network's (${JSON.stringify(theirs[key] ?? null)}, '${network.path}'); a workspace joins a network in its own project and region: use the network's target` };
+      }
+    }
+    return undefined;
   },
 });

@@ -4,6 +4,7 @@ import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeResourcePolicy } from '@cdktf/provider-google/lib/compute-resource-policy';
+import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
@@ -39,3 +40,19 @@ export interface GcpWorkspaceResources {
   readonly nat?: ComputeRouterNat;
 }
 
+
+/** The resources a `WorkspaceNetwork` creates on Google Cloud, for escape-hatch access. */
+export interface GcpNetworkResources {
+  /** The VPC network. */
+  readonly network: ComputeNetwork;
+  /** The regional subnetwork (flow logs, Private Google Access). */
+  readonly subnetwork: ComputeSubnetwork;
+  /** The Cloud Router carrying the NAT. */
+  readonly router: ComputeRouter;
+  /** Cloud NAT: outbound traffic of workspaces without a public IP. */
+  readonly nat: ComputeRouterNat;
+  /** SSH and the IDE from IAP's range to every workspace on the network (by `networkTag`). */
+  readonly iapFirewall: ComputeFirewall;
+  /** The network tag every workspace on this network carries. */
+  readonly networkTag: string;
+}

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { GcpTargetOptions } from '../../core/cloud-target';
 import { unlistedRegionProblem } from '../../core/regions';
-import { invalid, isKnown } from '../../core/validation';
+import { Fail, invalid, isKnown } from '../../core/validation';
 import { cidrProblem } from '../../workspace/validate';
 import { WorkspaceSpec } from '../../workspace/workspace-spec';
 import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from './machine-types';
@@ -13,6 +13,38 @@ import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize 
  */
 export function validateGcpTarget(scope: Construct, spec: WorkspaceSpec, target: GcpTargetOptions): void {
   const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
+  validateGcpPlacement(fail, target);
+
+  const gpu = spec.gpu;
+  // A fleet's packages chose the machine from the catalog of shapes.
+  if (!gpu || spec.machine) return;
+  if (target.machineType !== undefined && isKnown(target.machineType)) {
+    const problem = gcpMachineTypeGpuProblem(target.machineType, gpu);
+    if (problem) throw fail('target.machineType', target.machineType, problem);
+  }
+  if (!gpu.inCatalog) {
+    if (!target.machineType) {
+      throw fail('gpu', gpu.name, 'is not in the catalog; set target.machineType to a machine type that takes it, or use a catalog GPU such as Gpu.NVIDIA_L4');
+    }
+    return;
+  }
+  const machine = gcpMachine(spec.size, gpu);
+  if (!machine) {
+    const offered = gcpGpus().map((g) => g.toString()).join(', ');
+    throw fail('gpu', gpu.toString(), `is not offered on GCP; use one of ${offered} (Gpu.NVIDIA_L4 is the closest to A10-class cards)`);
+  }
+  if (machine.spotOnly && !spec.spot && !target.machineType) {
+    const size = gcpSmallestOnDemandSize(gpu);
+    throw fail(
+      'gpu',
+      gpu.toString(),
+      `in size ${spec.size} (${machine.machineType}) is offered on GCP only as Spot; set spot: true or use size ${size}`,
+    );
+  }
+}
+
+/** Checks where on GCP a workspace or a network goes. @internal */
+export function validateGcpPlacement(fail: Fail, target: GcpTargetOptions): void {
   if (isKnown(target.project) && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(target.project ?? '')) {
     throw fail('target.project', target.project, 'is not a GCP project id; use the 6-30 character id (lowercase letters, digits, hyphens), not the display name or number');
   }
@@ -42,31 +74,5 @@ export function validateGcpTarget(scope: Construct, spec: WorkspaceSpec, target:
     !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(target.kmsKeyName)
   ) {
     throw fail('target.kmsKeyName', target.kmsKeyName, "is not a Cloud KMS key name; use 'projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>'");
-  }
-
-  const gpu = spec.gpu;
-  if (!gpu) return;
-  if (target.machineType !== undefined && isKnown(target.machineType)) {
-    const problem = gcpMachineTypeGpuProblem(target.machineType, gpu);
-    if (problem) throw fail('target.machineType', target.machineType, problem);
-  }
-  if (!gpu.inCatalog) {
-    if (!target.machineType) {
-      throw fail('gpu', gpu.name, 'is not in the catalog; set target.machineType to a machine type that takes it, or use a catalog GPU such as Gpu.NVIDIA_L4');
-    }
-    return;
-  }
-  const machine = gcpMachine(spec.size, gpu);
-  if (!machine) {
-    const offered = gcpGpus().map((g) => g.toString()).join(', ');
-    throw fail('gpu', gpu.toString(), `is not offered on GCP; use one of ${offered} (Gpu.NVIDIA_L4 is the closest to A10-class cards)`);
-  }
-  if (machine.spotOnly && !spec.spot && !target.machineType) {
-    const size = gcpSmallestOnDemandSize(gpu);
-    throw fail(
-      'gpu',
-      gpu.toString(),
-      `in size ${spec.size} (${machine.machineType}) is offered on GCP only as Spot; set spot: true or use size ${size}`,
-    );
   }
 }
