@@ -29,7 +29,10 @@ describe.each(examples)('examples/%s', (example) => {
 
   test.each(Object.keys(stacks))('stack %s has no policy findings, not even warnings', (stack) => {
     const manifest = JSON.parse(fs.readFileSync(path.join(first, 'manifest.json'), 'utf8'));
-    expect(manifest.stacks[stack].annotations).toEqual([]);
+    const annotations: Array<{ level: string; message: string }> = manifest.stacks[stack].annotations;
+    expect(annotations.filter((a) => a.level !== '@cdktf/info')).toEqual([]);
+    // The only information the library gives is a fleet's capacity and rollout report.
+    for (const info of annotations.filter((a) => a.level === '@cdktf/info')) expect(info.message).toMatch(/^WorkspaceFleet '/);
     // The example applies the policy Aspect itself; errors would have failed synthesis above.
     expect(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', example, 'main.ts'), 'utf8')).toMatch(
       /Aspects\.of\(this\)\.add\(new WorkspacePolicyChecks\(/,
@@ -156,5 +159,48 @@ describe('examples/aws-workspace holds a complete GPU workspace', () => {
       'workspace': 'alice',
     });
     expect(one('aws_route53_record')).toMatchObject({ name: 'alice.ml.example.com', type: 'A' });
+  });
+});
+
+describe('the fleet examples share one network and choose machines by package', () => {
+  const machines = (stack: any, type: string, attribute: string) =>
+    Object.fromEntries(Object.values<any>(stack.resource[type]).map((r) => [r.name ?? r.tags?.Name, r[attribute]]));
+
+  test('gcp-fleet: one network, NAT and IAP rule for five workspaces; the canary alone on the rollout revision', () => {
+    const stack = synthExample('gcp-fleet', path.join(tmp, 'gcp-fleet-check'))['gcp-fleet'];
+    const counts = Object.fromEntries(resourceCounts(stack));
+    expect([counts.google_compute_network, counts.google_compute_router_nat, counts.google_compute_firewall, counts.google_compute_instance]).toEqual([1, 1, 1, 5]);
+    expect(machines(stack, 'google_compute_instance', 'machine_type')).toEqual({
+      alice: 'g2-standard-8',
+      bob: 'g2-standard-48',
+      carol: 'n2-standard-16',
+      dave: 'g2-standard-8',
+      erin: 'g2-standard-24',
+    });
+    const revisions = Object.fromEntries(Object.values<any>(stack.resource.google_compute_instance).map((r) => [r.name, r.labels['ml-workspace-nixpkgs']]));
+    expect(revisions.dave).toBe('0000000000000000000000000000000000000000');
+    expect(new Set(Object.entries(revisions).filter(([n]) => n !== 'dave').map(([, rev]) => rev)).size).toBe(1);
+    expect(JSON.parse(stack.output.vision_capacity.value)).toEqual([
+      { region: 'europe-west4', family: 'g2', machines: 4, vcpus: 88, gpus: { 'nvidia-l4': 8 } },
+      { region: 'europe-west4', family: 'n2', machines: 1, vcpus: 16, gpus: {} },
+    ]);
+  });
+
+  test('aws-fleet: one NAT gateway and four endpoints for three workspaces', () => {
+    const stack = synthExample('aws-fleet', path.join(tmp, 'aws-fleet-check'))['aws-fleet'];
+    const counts = Object.fromEntries(resourceCounts(stack));
+    expect([counts.aws_vpc, counts.aws_nat_gateway, counts.aws_vpc_endpoint, counts.aws_instance]).toEqual([1, 1, 4, 3]);
+    expect(machines(stack, 'aws_instance', 'instance_type')).toEqual({ alice: 'g6.2xlarge', bob: 'g6.12xlarge', carol: 'm6i.2xlarge' });
+  });
+
+  test('azure-fleet: one Bastion and NAT gateway for three workspaces', () => {
+    const stack = synthExample('azure-fleet', path.join(tmp, 'azure-fleet-check'))['azure-fleet'];
+    const counts = Object.fromEntries(resourceCounts(stack));
+    expect([counts.azurerm_bastion_host, counts.azurerm_nat_gateway, counts.azurerm_virtual_network, counts.azurerm_linux_virtual_machine]).toEqual([1, 1, 1, 3]);
+    expect(machines(stack, 'azurerm_linux_virtual_machine', 'size')).toEqual({
+      alice: 'Standard_NC4as_T4_v3',
+      bob: 'Standard_NC64as_T4_v3',
+      carol: 'Standard_D16s_v5',
+    });
   });
 });

@@ -83,6 +83,15 @@ describe('packages: a CPU package and a GPU package chosen independently', () =>
     [AZURE_SHAPES, WorkspaceSize.SMALL, GpuPackage.of(Gpu.NVIDIA_T4), 'Standard_NC4as_T4_v3'],
     [AZURE_SHAPES, WorkspaceSize.LARGE, GpuPackage.of(Gpu.NVIDIA_T4), 'Standard_NC16as_T4_v3'],
     [AZURE_SHAPES, WorkspaceSize.SMALL, GpuPackage.of(Gpu.NVIDIA_A100_80GB, 4), 'Standard_NC96ads_A100_v4'],
+    // The README's table of packages.
+    [AWS_SHAPES, WorkspaceSize.SMALL, GpuPackage.NONE, 'm6i.xlarge'],
+    [AZURE_SHAPES, WorkspaceSize.SMALL, GpuPackage.NONE, 'Standard_D4s_v5'],
+    [GCP_SHAPES, WorkspaceSize.MEDIUM, GpuPackage.of(Gpu.NVIDIA_L4), 'g2-standard-8'],
+    [AWS_SHAPES, WorkspaceSize.MEDIUM, GpuPackage.of(Gpu.NVIDIA_L4), 'g6.2xlarge'],
+    [AZURE_SHAPES, WorkspaceSize.MEDIUM, GpuPackage.of(Gpu.NVIDIA_T4), 'Standard_NC8as_T4_v3'],
+    [AZURE_SHAPES, WorkspaceSize.SMALL, GpuPackage.of(Gpu.NVIDIA_T4, 4), 'Standard_NC64as_T4_v3'],
+    [AZURE_SHAPES, WorkspaceSize.SMALL, GpuPackage.of(Gpu.NVIDIA_A100_80GB, 2), 'Standard_NC48ads_A100_v4'],
+    [AWS_SHAPES, WorkspaceSize.SMALL, GpuPackage.of(Gpu.NVIDIA_A100_80GB, 2), 'has no the cloud machine with 2 such GPUs; machines there have 8'],
   ])('%#: %s + %s → %s', (shapes, cpu, gpus, expected) => {
     expect(pick(shapes, cpu, gpus)).toBe(expected);
   });
