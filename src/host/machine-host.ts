@@ -68,8 +68,6 @@ export interface MachineHost {
   readonly principal: HostPrincipal;
   /** Whether the machine has a public IP. */
   readonly isPublic: boolean;
-  /** The address the machine is reached at: its public IP, or its private one. */
-  readonly ipAddress: string;
   /** Stores a generated secret; the machine reads it at boot. Returns the store's resource. */
   addSecret(secret: HostSecret): Construct;
   /** Lets the machine read an existing secret of the store, named `name`, as `fileName`. */

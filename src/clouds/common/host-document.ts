@@ -1,0 +1,48 @@
+import { DocumentFragment } from '../../host/machine-host';
+import { machineDocument, MachineSecret, renderMachineDocument } from '../../nixos/machine-config';
+import { WorkspaceSpec } from '../../workspace/workspace-spec';
+
+/** What the host itself puts in its machine document. @internal */
+export interface HostDocumentSettings {
+  readonly cloud: 'gcp' | 'aws' | 'azure';
+  /** Whether the machine has GPUs (and so the NVIDIA stack). */
+  readonly gpu: boolean;
+  /** The home disk's stable device path on that cloud. */
+  readonly homeDevice: string;
+  /** The secrets the machine reads at boot, by file name. */
+  readonly secrets: Record<string, MachineSecret>;
+  /** What the roles contributed. */
+  readonly fragments: readonly DocumentFragment[];
+}
+
+/**
+ * The host's machine document, once every role contributed: the host's settings (name, GPU
+ * stack, home disk, secrets, idle stop, nixpkgs) and each role's. Returns the document and its
+ * rendering as a metadata value.
+ *
+ * @internal
+ */
+export function hostDocument(spec: WorkspaceSpec, settings: HostDocumentSettings): { readonly doc: Record<string, any>; readonly rendered: string } {
+  const merged: DocumentFragment = Object.assign({}, ...settings.fragments);
+  if (merged.domain === undefined) {
+    throw new Error(`${spec.kind} '${spec.name}': no role gave the machine a domain`);
+  }
+  const doc = machineDocument({
+    ...merged,
+    domain: merged.domain,
+    hostName: spec.name,
+    user: spec.user,
+    gpu: settings.gpu,
+    homeDevice: settings.homeDevice,
+    idleStop: spec.idleStop,
+    cloud: settings.cloud,
+    secrets: settings.secrets,
+    nixpkgs: spec.nixpkgs,
+  });
+  return { doc, rendered: renderMachineDocument(doc) };
+}
+
+/** {@link hostDocument}'s rendering. @internal */
+export function renderHostDocument(spec: WorkspaceSpec, settings: HostDocumentSettings): string {
+  return hostDocument(spec, settings).rendered;
+}
