@@ -41,7 +41,10 @@ export interface PublicIngress {
   readonly port: number;
   /** The allowed ranges, or every address (what an ACME HTTP-01 challenge needs). */
   readonly sources: string[] | 'internet';
+  /** Of a rule for all the ranges (GCP). */
   readonly description: string;
+  /** Of a rule for one range (AWS, Azure: a rule per range). */
+  readonly rangeDescription: string;
 }
 
 /**

@@ -23,7 +23,14 @@ export function ideIngress(host: MachineHost, spec: WorkspaceSpec): void {
     host.allowPrivateAccess(443);
     return;
   }
-  host.allowPublicIngress({ id: 'Https', suffix: 'https', port: 443, sources: spec.access.allowedCidrs, description: 'HTTPS to the IDE from the allowed ranges' });
+  host.allowPublicIngress({
+    id: 'Https',
+    suffix: 'https',
+    port: 443,
+    sources: spec.access.allowedCidrs,
+    description: 'HTTPS to the IDE from the allowed ranges',
+    rangeDescription: 'HTTPS to the IDE from an allowed range',
+  });
   if (spec.tls.mode === TlsMode.LETS_ENCRYPT) {
     host.allowPublicIngress({
       id: 'Acme',
@@ -31,6 +38,7 @@ export function ideIngress(host: MachineHost, spec: WorkspaceSpec): void {
       port: 80,
       sources: 'internet',
       description: "Let's Encrypt HTTP-01 challenge and redirect to HTTPS; nginx serves nothing else on 80",
+      rangeDescription: "Let's Encrypt HTTP-01 challenge and redirect to HTTPS; nginx serves nothing else on 80",
     });
   }
 }
