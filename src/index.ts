@@ -5,6 +5,7 @@ export * from './core/dns';
 export * from './core/gpu';
 export * from './core/labels';
 export * from './core/packages';
+export * from './core/principal';
 export * from './core/size';
 export * from './core/tls';
 export * from './core/versions';

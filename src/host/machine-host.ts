@@ -1,21 +1,9 @@
 import { Construct } from 'constructs';
-import { Cloud } from '../core/cloud-target';
+import { WorkspacePrincipal } from '../core/principal';
 import { MachineSpec } from '../nixos/machine-config';
 
-/**
- * The identity a host's machine runs as, so other constructs can grant it access to their
- * resources (a dataset bucket, a billing export) without knowing the cloud's resource types.
- *
- * @internal
- */
-export interface HostPrincipal {
-  readonly cloud: Cloud;
-  /**
-   * The principal as the cloud's grants name it: GCP `serviceAccount:<email>`, AWS the
-   * instance role's ARN, Azure the user-assigned identity's principal id.
-   */
-  readonly member: string;
-}
+/** The identity a host's machine runs as. @internal */
+export type HostPrincipal = WorkspacePrincipal;
 
 /** A generated value the machine reads at boot from the cloud's secret store. @internal */
 export interface HostSecret {

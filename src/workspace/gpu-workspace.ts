@@ -8,6 +8,7 @@ import { AuthMode, WorkspaceAuth } from '../core/auth';
 import { CloudTarget } from '../core/cloud-target';
 import { WorkspaceDns } from '../core/dns';
 import { Gpu } from '../core/gpu';
+import { WorkspacePrincipal } from '../core/principal';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode, WorkspaceTls } from '../core/tls';
 import { checkShapes, Shape } from '../core/shapes';
@@ -212,6 +213,11 @@ export class GpuWorkspace extends Construct {
   public readonly instanceName: string;
   /** The shell command that gets a person into the IDE. */
   public readonly signInCommand: string;
+  /**
+   * The identity the VM runs as (GCP service account, AWS instance role, Azure managed
+   * identity), for granting it access to other resources.
+   */
+  public readonly principal: WorkspacePrincipal;
   /** The Google Cloud resources, when the target is GCP. */
   public readonly gcp?: GcpWorkspaceResources;
   /** The AWS resources, when the target is AWS. */
@@ -263,6 +269,7 @@ export class GpuWorkspace extends Construct {
     this.hostName = built.hostName;
     this.instanceName = built.instanceName;
     this.signInCommand = built.signIn;
+    this.principal = built.principal;
 
     // Output names are `<workspace>_<what>`: readable in `cdktf output`, unique per stack
     // because workspace names are (checked above).

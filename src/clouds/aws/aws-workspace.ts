@@ -100,5 +100,6 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     hostName: ide.domain,
     instanceName: machine.instance.id,
     signIn,
+    principal: host.principal,
   };
 }

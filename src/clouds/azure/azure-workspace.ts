@@ -80,5 +80,6 @@ export function buildAzureWorkspace(scope: Construct, spec: WorkspaceSpec, targe
     hostName: ide.domain,
     instanceName: spec.name,
     signIn,
+    principal: host.principal,
   };
 }

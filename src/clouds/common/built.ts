@@ -1,3 +1,5 @@
+import { WorkspacePrincipal } from '../../core/principal';
+
 /** What the front door needs back from a cloud builder. @internal */
 export interface BuiltWorkspace<R> {
   /** The cloud's resources, for escape-hatch access. */
@@ -7,4 +9,6 @@ export interface BuiltWorkspace<R> {
   readonly hostName: string;
   readonly instanceName: string;
   readonly signIn: string;
+  /** The identity the machine runs as. */
+  readonly principal: WorkspacePrincipal;
 }

@@ -82,5 +82,6 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     hostName: ide.domain,
     instanceName: spec.name,
     signIn,
+    principal: host.principal,
   };
 }
