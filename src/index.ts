@@ -13,8 +13,8 @@ export * from './clouds/aws/resources';
 export * from './clouds/azure/resources';
 export * from './clouds/gcp/resources';
 export * from './workspace/gpu-workspace';
-export * from './workspace/workspace-network';
-export * from './workspace/workspace-fleet';
+export * from './network/workspace-network';
+export * from './fleet/workspace-fleet';
 // Each cloud registers what it does for a workspace (the front door asks the target for it).
 import './clouds/gcp';
 import './clouds/aws';

@@ -110,3 +110,16 @@ export function coversInternet(ranges: unknown[]): boolean {
   });
   return (['ipv4', 'ipv6'] as const).some((kind) => addressSpaceShare(networks, kind) > BROAD_SHARE[kind]);
 }
+
+/**
+ * Checks a CIDR range: parses as IPv4 or IPv6 and has no host bits set.
+ * Returns a problem description, or undefined when the range is fine.
+ *
+ * @internal
+ */
+export function cidrProblem(cidr: string): string | undefined {
+  const parsed = parseCidr(cidr);
+  if (parsed.problem) return parsed.problem;
+  if (parsed.canonical !== cidr && !cidr.includes(':')) return `is not written canonically; use '${parsed.canonical}'`;
+  return undefined;
+}

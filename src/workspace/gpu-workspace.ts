@@ -14,10 +14,10 @@ import { TlsMode, WorkspaceTls } from '../core/tls';
 import { checkShapes, Shape } from '../core/shapes';
 import { invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
-import { WorkspaceSpec } from './workspace-spec';
+import { WorkspaceSpec } from '../host/workspace-spec';
 import { validateWorkspace } from './validate';
-import { workspaceCloud } from './workspace-cloud';
-import { WorkspaceNetwork } from './workspace-network';
+import { workspaceCloud } from '../host/workspace-cloud';
+import { WorkspaceNetwork } from '../network/workspace-network';
 
 /**
  * What a front door that makes workspaces (a fleet) tells the next one it constructs: the kind

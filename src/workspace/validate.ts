@@ -13,7 +13,7 @@ import { TlsMode } from '../core/tls';
 import { addressSpaceShare, BROAD_SHARE, parseCidr } from '../core/cidr';
 import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validation';
 import { boundProblem, IDLE_CPU_LOAD, IDLE_GPU_PERCENT, IDLE_MINUTES, MAX_RUNTIME_HOURS, NixOptionBound } from '../nixos/option-bounds';
-import { WorkspaceSpec } from './workspace-spec';
+import { WorkspaceSpec } from '../host/workspace-spec';
 
 const CLOUD_NAME: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
 
@@ -76,19 +76,6 @@ export const NAME_RULE = `${MIN_NAME}-${MAX_NAME} lowercase letters, digits and 
 /** Whether a name can prefix every resource name on every cloud (workspaces, networks). @internal */
 export function isResourceName(name: unknown): name is string {
   return typeof name === 'string' && name.length >= MIN_NAME && name.length <= MAX_NAME && RFC1035.test(name);
-}
-
-/**
- * Checks a CIDR range: parses as IPv4 or IPv6 and has no host bits set.
- * Returns a problem description, or undefined when the range is fine.
- *
- * @internal
- */
-export function cidrProblem(cidr: string): string | undefined {
-  const parsed = parseCidr(cidr);
-  if (parsed.problem) return parsed.problem;
-  if (parsed.canonical !== cidr && !cidr.includes(':')) return `is not written canonically; use '${parsed.canonical}'`;
-  return undefined;
 }
 
 /** The stack's Terraform variable a value refers to directly (`${var.<name>}`), if any. */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Gpu, NixpkgsPin } from '../../src';
 import { toLabelValue } from '../../src/core/label-rules';
-import { cidrProblem } from '../../src/workspace/validate';
+import { cidrProblem } from '../../src/core/cidr';
 
 describe('Gpu catalog', () => {
   test('catalog entries are found by name and print as their constant', () => {

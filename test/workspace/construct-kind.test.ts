@@ -9,7 +9,7 @@ import { validateAwsTarget } from '../../src/clouds/aws/validate';
 import { validateAzureTarget } from '../../src/clouds/azure/validate';
 import { validateGcpTarget } from '../../src/clouds/gcp/validate';
 import { validateWorkspace } from '../../src/workspace/validate';
-import { WorkspaceSpec } from '../../src/workspace/workspace-spec';
+import { WorkspaceSpec } from '../../src/host/workspace-spec';
 import { CloudTarget, GpuWorkspace } from '../../src';
 import { GCP } from '../util';
 

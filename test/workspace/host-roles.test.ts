@@ -5,7 +5,7 @@ import { AwsHost } from '../../src/clouds/aws/host';
 import { AzureHost } from '../../src/clouds/azure/host';
 import { GcpHost } from '../../src/clouds/gcp/host';
 import { MachineHost } from '../../src/host/machine-host';
-import { WorkspaceSpec } from '../../src/workspace/workspace-spec';
+import { WorkspaceSpec } from '../../src/host/workspace-spec';
 import { parseJsonencode } from '../hcl';
 import { DEPLOYER_RANGES, GCP } from '../util';
 

@@ -6,7 +6,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import { Construct } from 'constructs';
 import { AwsTargetOptions } from '../../core/cloud-target';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
 import { AwsHost, partitionOf } from './host';
 import { policyDocument } from './iam';

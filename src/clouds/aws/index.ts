@@ -1,7 +1,7 @@
 import { Cloud } from '../../core/cloud-target';
 import { WorkspaceDns } from '../../core/dns';
 import { AWS_SHAPES } from './shapes';
-import { registerWorkspaceCloud } from '../../workspace/workspace-cloud';
+import { registerWorkspaceCloud } from '../../host/workspace-cloud';
 import { invalid, knownAndDifferent } from '../../core/validation';
 import { buildAwsWorkspace, grantAwsAccess } from './aws-workspace';
 import { buildAwsNetwork } from './network';

@@ -19,7 +19,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsTargetOptions } from '../../core/cloud-target';
-import { NetworkSpec } from '../../workspace/network-spec';
+import { NetworkSpec } from '../../host/network-spec';
 import { ipv4Subnet } from '../common/network';
 import { ensureProvider } from '../common/providers';
 import { assumeRole, policyDocument } from './iam';

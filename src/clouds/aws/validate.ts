@@ -1,13 +1,13 @@
 import * as ipaddr from 'ipaddr.js';
 import { Construct } from 'constructs';
+import { cidrProblem } from '../../core/cidr';
 import { AccessMode } from '../../core/access';
 import { AwsTargetOptions } from '../../core/cloud-target';
 import { unlistedRegionProblem } from '../../core/regions';
 import { TlsMode } from '../../core/tls';
 import { Fail, invalid, isKnown } from '../../core/validation';
 import { estimatedDocumentBytes } from '../../nixos/machine-config';
-import { cidrProblem } from '../../workspace/validate';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 import { awsFamily, awsGpus, awsInstance, awsInstanceTypeGpuProblem, awsSizes } from './instance-types';
 
 /** EC2 accepts at most 16 KB of user data (before base64). @internal */

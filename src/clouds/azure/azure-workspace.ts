@@ -1,7 +1,7 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { AzureTargetOptions } from '../../core/cloud-target';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
 import { AzureHost } from './host';
 import { AzureWorkspaceResources } from './resources';

@@ -31,7 +31,7 @@ import { invalid, isKnown } from '../../core/validation';
 import { DocumentFragment, HostPrincipal, HostSecret, MachineHost, PublicIngress } from '../../host/machine-host';
 import { estimatedDocumentBytes, MachineSecret } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 import { hostDocument } from '../common/host-document';
 import { ensureProvider, ensureRandomProvider, ensureTlsProvider } from '../common/providers';
 import { azureNetworkParts, AzureNetworkParts, AzureSharedNetwork, bastionRule, CLOSING_RULES, INBOUND, PRIORITY, RuleSettings, securityRule } from './network';

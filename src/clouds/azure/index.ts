@@ -1,7 +1,7 @@
 import { Cloud } from '../../core/cloud-target';
 import { WorkspaceDns } from '../../core/dns';
 import { AZURE_SHAPES } from './shapes';
-import { registerWorkspaceCloud } from '../../workspace/workspace-cloud';
+import { registerWorkspaceCloud } from '../../host/workspace-cloud';
 import { AccessMode } from '../../core/access';
 import { invalid, knownAndDifferent } from '../../core/validation';
 import { buildAzureWorkspace, grantAzureAccess } from './azure-workspace';

@@ -12,7 +12,7 @@ import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/l
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Construct } from 'constructs';
 import { AzureTargetOptions } from '../../core/cloud-target';
-import { NetworkSpec } from '../../workspace/network-spec';
+import { NetworkSpec } from '../../host/network-spec';
 import { ensureProvider } from '../common/providers';
 import { AzureNetworkResources } from './resources';
 import { azureSubnets, DEFAULT_VNET_CIDR } from './validate';

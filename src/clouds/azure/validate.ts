@@ -6,11 +6,10 @@ import { AzureTargetOptions } from '../../core/cloud-target';
 import { DnsMode } from '../../core/dns';
 import { DOMAIN } from '../../core/email';
 import { Fail, invalid, isKnown } from '../../core/validation';
-import { addressSpaceShare, BROAD_SHARE } from '../../core/cidr';
+import { BROAD_SHARE, addressSpaceShare, cidrProblem } from '../../core/cidr';
 import { unlistedRegionProblem } from '../../core/regions';
-import { cidrProblem } from '../../workspace/validate';
 import { ipv4Subnet } from '../common/network';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 import { azureGpuFamily, azureGpus, azureNearestGpus, azureOffersGpu, azureSizesFor, azureVmSize, azureVmSizeGpuProblem } from './vm-sizes';
 
 /** The address space of the virtual network the construct creates by default. @internal */

@@ -1,6 +1,6 @@
 import { DocumentFragment } from '../../host/machine-host';
 import { machineDocument, MachineSecret, renderMachineDocument } from '../../nixos/machine-config';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 
 /** What the host itself puts in its machine document. @internal */
 export interface HostDocumentSettings {

@@ -4,7 +4,7 @@ import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import { GcpTargetOptions } from '../../core/cloud-target';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 import { BuiltWorkspace } from '../common/built';
 import { GcpHost } from './host';
 import { GcpWorkspaceResources } from './resources';

@@ -20,7 +20,7 @@ import { LabelKey } from '../../core/labels';
 import { DocumentFragment, HostPrincipal, HostSecret, MachineHost, PublicIngress } from '../../host/machine-host';
 import { MachineSecret, METADATA_KEY } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 import { renderHostDocument } from '../common/host-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { validateProviderTags } from '../common/tag-limits';

@@ -2,7 +2,7 @@ import { Token } from 'cdktf';
 import { Cloud } from '../../core/cloud-target';
 import { WorkspaceDns } from '../../core/dns';
 import { GCP_SHAPES } from './shapes';
-import { registerWorkspaceCloud } from '../../workspace/workspace-cloud';
+import { registerWorkspaceCloud } from '../../host/workspace-cloud';
 import { invalid, knownAndDifferent } from '../../core/validation';
 import { buildGcpWorkspace, grantGcpAccess } from './gcp-workspace';
 import { buildGcpNetwork } from './network';

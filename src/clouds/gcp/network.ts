@@ -7,7 +7,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { GcpTargetOptions } from '../../core/cloud-target';
-import { NetworkSpec } from '../../workspace/network-spec';
+import { NetworkSpec } from '../../host/network-spec';
 import { ensureProvider } from '../common/providers';
 import { projectService } from './project-service';
 import { GcpNetworkResources } from './resources';

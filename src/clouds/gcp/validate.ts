@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
+import { cidrProblem } from '../../core/cidr';
 import { GcpTargetOptions } from '../../core/cloud-target';
 import { unlistedRegionProblem } from '../../core/regions';
 import { Fail, invalid, isKnown } from '../../core/validation';
-import { cidrProblem } from '../../workspace/validate';
-import { WorkspaceSpec } from '../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../host/workspace-spec';
 import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from './machine-types';
 
 /**

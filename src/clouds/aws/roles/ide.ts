@@ -3,7 +3,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { tunnelLocalPort } from '../../../core/access';
 import { AwsTargetOptions } from '../../../core/cloud-target';
 import { DnsMode } from '../../../core/dns';
-import { WorkspaceSpec } from '../../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../../host/workspace-spec';
 import { ideAuthSecrets, ideCertificate, ideDocument, ideIngress, ideSignIn } from '../../common/roles/ide';
 import { AwsHost, AwsMachine } from '../host';
 

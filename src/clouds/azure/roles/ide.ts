@@ -4,7 +4,7 @@ import { tunnelLocalPort } from '../../../core/access';
 import { DnsMode } from '../../../core/dns';
 import { isKnown } from '../../../core/validation';
 import { SecretName } from '../../../nixos/machine-config';
-import { WorkspaceSpec } from '../../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../../host/workspace-spec';
 import { ideAuthSecrets, ideCertificate, ideDocument, ideIngress, ideSignIn } from '../../common/roles/ide';
 import { AzureHost, AzureMachine } from '../host';
 

@@ -4,7 +4,7 @@ import { AuthMode } from '../../../core/auth';
 import { TlsMode } from '../../../core/tls';
 import { DocumentFragment, MachineHost } from '../../../host/machine-host';
 import { SecretName } from '../../../nixos/machine-config';
-import { WorkspaceSpec } from '../../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../../host/workspace-spec';
 import { openForSignIn, openInBrowser } from '../sign-in';
 import { makeCertificate } from '../tls';
 import { connectionToken, cookieSecret, expiryAfterRotation } from '../token';

@@ -5,7 +5,7 @@ import { tunnelLocalPort } from '../../../core/access';
 import { GcpTargetOptions } from '../../../core/cloud-target';
 import { DnsMode } from '../../../core/dns';
 import { SecretName } from '../../../nixos/machine-config';
-import { WorkspaceSpec } from '../../../workspace/workspace-spec';
+import { WorkspaceSpec } from '../../../host/workspace-spec';
 import { ideAuthSecrets, ideCertificate, ideDocument, ideIngress, ideSignIn } from '../../common/roles/ide';
 import { GcpHost, GcpMachine } from '../host';
 

@@ -11,10 +11,10 @@ import { WorkspaceSize } from '../core/size';
 import { WorkspaceTls } from '../core/tls';
 import { describe, invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
-import { constructMember, GpuWorkspace } from './gpu-workspace';
-import { isResourceName, NAME_RULE } from './validate';
-import { WorkspaceCloud, workspaceCloud } from './workspace-cloud';
-import { WorkspaceNetwork } from './workspace-network';
+import { constructMember, GpuWorkspace } from '../workspace/gpu-workspace';
+import { isResourceName, NAME_RULE } from '../workspace/validate';
+import { WorkspaceCloud, workspaceCloud } from '../host/workspace-cloud';
+import { WorkspaceNetwork } from '../network/workspace-network';
 
 /** What every member of a fleet gets unless the member says otherwise. */
 export interface WorkspaceFleetDefaults {

@@ -5,10 +5,10 @@ import { GcpNetworkResources } from '../clouds/gcp/resources';
 import { CloudTarget } from '../core/cloud-target';
 import { requireShapes, Shape } from '../core/shapes';
 import { invalid } from '../core/validation';
-import { NetworkSpec } from './network-spec';
-import { isResourceName, libraryLabels, NAME_RULE } from './validate';
-import { workspaceCloud } from './workspace-cloud';
-import { AttachedNetwork } from './workspace-spec';
+import { NetworkSpec } from '../host/network-spec';
+import { isResourceName, libraryLabels, NAME_RULE } from '../workspace/validate';
+import { workspaceCloud } from '../host/workspace-cloud';
+import { AttachedNetwork } from '../host/workspace-spec';
 
 /** The `owner` label of a network's resources: it belongs to no one person. */
 const SHARED_OWNER = 'shared';
