@@ -35,6 +35,18 @@ export interface PublicIngress {
   readonly rangeDescription: string;
 }
 
+/** TCP connections the machine may open beyond HTTPS and NTP to the internet, which every host allows. @internal */
+export interface Egress {
+  /** Construct-id stem of the rule(s). */
+  readonly id: string;
+  /** Name suffix of the rule(s). */
+  readonly suffix: string;
+  readonly port: number;
+  /** Destination ranges. */
+  readonly destinations: string[];
+  readonly description: string;
+}
+
 /**
  * What a role adds to the machine document: the settings of its NixOS module. The host adds
  * its own (name, GPU stack, home disk, secrets, idle stop, nixpkgs) and renders the document
@@ -67,6 +79,11 @@ export interface MachineHost {
   allowPublicIngress(rule: PublicIngress): void;
   /** Admits a port through the cloud's private access path (IAP, Bastion; Session Manager needs no rule). */
   allowPrivateAccess(port: number): void;
+  /**
+   * Lets the machine reach more than HTTPS and NTP (AWS security group and Azure NSG egress
+   * rules; GCP's VPC allows all egress, so nothing is added there).
+   */
+  allowEgress(rule: Egress): void;
   /** Adds a role's settings to the machine document. */
   addToDocument(fragment: DocumentFragment): void;
 }

@@ -25,6 +25,7 @@ function probeRole(host: MachineHost): void {
   } else {
     host.allowPrivateAccess(9999);
   }
+  host.allowEgress({ id: 'Probe', suffix: 'probe', port: 5432, destinations: ['10.9.0.0/24'], description: 'Probe database' });
   host.addToDocument({ domain: 'probe.example.com' });
 }
 
@@ -80,6 +81,8 @@ describe.each([false, true])('a role that is not the IDE, public %s', (isPublic)
     expect(rules).toEqual(isPublic
       ? { 'probe-probe': [['8888'], ['198.51.100.0/24']], 'probe-iap': [['22'], ['35.235.240.0/20']] }
       : { 'probe-iap': [['22', '9999'], ['35.235.240.0/20']] });
+    // GCP's VPC allows all egress: no egress rule is made.
+    expect(values(json, 'google_compute_firewall').filter((r) => r.direction === 'EGRESS')).toEqual([]);
     const doc = documentOf(values(json, 'google_compute_instance')[0].metadata['ml-workspace-config']);
     expect(doc.config.mlWorkspace.secrets.secrets).toEqual({ 'probe-key': { source: 'projects/ml-prod-123/secrets/probe-probe-key', owner: 'probe', group: 'probe' } });
     expect(doc.config.mlWorkspace.workspace.domain).toBe('probe.example.com');
@@ -94,6 +97,10 @@ describe.each([false, true])('a role that is not the IDE, public %s', (isPublic)
     expect(read.statement[0].resources).toEqual([`\${aws_secretsmanager_secret.${secret[0]}.arn}`]);
     const ingress = values(json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.tags.Name === 'probe-probe');
     expect(ingress.map((r) => [r.from_port, r.cidr_ipv4, r.description])).toEqual(isPublic ? [[8888, '198.51.100.0/24', 'Probe from a range']] : []);
+    expect(values(json, 'aws_vpc_security_group_egress_rule').map((r) => [r.from_port, r.cidr_ipv4, r.description]).sort()).toEqual([
+      [443, '0.0.0.0/0', "HTTPS only: Nix binary cache and sources, Let's Encrypt, Systems Manager, Secrets Manager"],
+      [5432, '10.9.0.0/24', 'Probe database'],
+    ]);
     const doc = documentOf(values(json, 'aws_instance')[0].user_data);
     expect(doc.config.mlWorkspace.secrets.secrets).toEqual({ 'probe-key': { source: `\${aws_secretsmanager_secret.${secret[0]}.arn}`, owner: 'probe', group: 'probe' } });
   });
@@ -108,6 +115,12 @@ describe.each([false, true])('a role that is not the IDE, public %s', (isPublic)
     expect(rules.map((r) => [r.name, r.priority, r.destination_port_range ?? r.destination_port_ranges])).toEqual(isPublic
       ? [['allow-probe-1', 400, '8888']]
       : [['allow-bastion', 300, ['22', '9999']]]);
+    const outbound = values(json, 'azurerm_network_security_rule').filter((r) => r.direction === 'Outbound' && r.access === 'Allow');
+    expect(outbound.map((r) => [r.name, r.priority, r.destination_address_prefix, r.destination_port_range]).sort()).toEqual([
+      ['allow-https-outbound', 100, 'Internet', '443'],
+      ['allow-ntp-outbound', 110, 'Internet', '123'],
+      ['allow-probe-outbound-1', 200, '10.9.0.0/24', '5432'],
+    ]);
   });
 });
 

@@ -265,6 +265,25 @@ describe('one nixpkgs revision, and a canary rollout that replaces nothing', () 
     expect(changed).toEqual([expect.stringMatching(/^google_compute_instance\.vision_alice_[0-9A-F]+$/)]);
   });
 
+  test.each([
+    ['AWS', () => CloudTarget.aws({ region: 'eu-west-1' }), 'aws_instance', 'user_data'],
+    ['Azure', () => CloudTarget.azure(AZURE), 'azurerm_linux_virtual_machine', 'user_data'],
+  ])('%s: starting the rollout changes only the canary VM\'s document and revision tag, which the provider updates in place', (_cloud, target, type, attribute) => {
+    const members = [member('alice', { canary: true }), member('bob')];
+    const a = synthFleet({ members }, target());
+    const b = synthFleet({ members, rollout: { canaryNixpkgs: CANARY_PIN } }, target());
+    const changed = [...b.resources.keys()].filter((k) => b.resources.get(k) !== a.resources.get(k));
+    expect(changed).toEqual([expect.stringMatching(new RegExp(`^${type}\\.vision_alice_[0-9A-F]+$`))]);
+    const [before, after] = [a, b].map((s) => instanceOf(s.json, type, 'alice'));
+    expect(after.tags['ml-workspace-nixpkgs']).toBe(CANARY_PIN.rev);
+    // The document, directly or through the local it is kept in (Azure, with apply-time values).
+    const documentOf = (s: Synth, vm: any) => JSON.stringify(vm[attribute]) + JSON.stringify(s.json.locals ?? {});
+    expect(documentOf(b, after)).not.toBe(documentOf(a, before));
+    expect(documentOf(b, after)).toContain(CANARY_PIN.rev);
+    // EC2 applies new user data at the next start instead of replacing the instance.
+    if (type === 'aws_instance') expect(after.user_data_replace_on_change).toBe(false);
+  });
+
   test('promoting changes only the others', () => {
     const promoted = synthFleet({ members, nixpkgs: CANARY_PIN });
     const changed = [...promoted.resources.keys()].filter((k) => promoted.resources.get(k) !== during.resources.get(k));

@@ -26,7 +26,7 @@ import { Construct } from 'constructs';
 import { AccessMode } from '../../core/access';
 import { AwsTargetOptions, Cloud } from '../../core/cloud-target';
 import { LabelKey } from '../../core/labels';
-import { DocumentFragment, HostPrincipal, HostSecret, MachineHost, PublicIngress } from '../../host/machine-host';
+import { DocumentFragment, Egress, HostPrincipal, HostSecret, MachineHost, PublicIngress } from '../../host/machine-host';
 import { MachineSecret } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
 import { WorkspaceSpec } from '../../host/workspace-spec';
@@ -223,6 +223,21 @@ export class AwsHost implements MachineHost {
     [...new Set(rule.sources)].forEach((cidr, index) => {
       const ipv6 = !Token.isUnresolved(cidr) && cidr.includes(':');
       new VpcSecurityGroupIngressRule(this.scope, `${rule.id}Ingress-${ruleId(cidr, index)}`, { ...base, ...(ipv6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr }) });
+    });
+  }
+
+  public allowEgress(rule: Egress): void {
+    [...new Set(rule.destinations)].forEach((cidr, index) => {
+      const id = Token.isUnresolved(cidr) ? String(index) : cidr.replace(/[/:]/g, '_');
+      new VpcSecurityGroupEgressRule(this.scope, `${rule.id}Egress-${id}`, {
+        securityGroupId: this.securityGroup.id,
+        description: rule.description,
+        ipProtocol: 'tcp',
+        fromPort: rule.port,
+        toPort: rule.port,
+        cidrIpv4: cidr,
+        tags: this.tags(rule.suffix),
+      });
     });
   }
 

@@ -28,7 +28,7 @@ import { AzureTargetOptions, Cloud } from '../../core/cloud-target';
 import { Gpu } from '../../core/gpu';
 import { LabelKey } from '../../core/labels';
 import { invalid, isKnown } from '../../core/validation';
-import { DocumentFragment, HostPrincipal, HostSecret, MachineHost, PublicIngress } from '../../host/machine-host';
+import { DocumentFragment, Egress, HostPrincipal, HostSecret, MachineHost, PublicIngress } from '../../host/machine-host';
 import { estimatedDocumentBytes, MachineSecret } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
 import { WorkspaceSpec } from '../../host/workspace-spec';
@@ -60,6 +60,8 @@ export const MAX_USER_DATA_BASE64 = 65535;
  */
 const INGRESS_PRIORITY: Record<string, number> = { Https: PRIORITY.httpsFirst, Acme: PRIORITY.acme };
 const FIRST_ROLE_PRIORITY = 400;
+/** Outbound allow rules roles add: a block of 100 each from 200 (HTTPS and NTP are 100 and 110). */
+const FIRST_EGRESS_PRIORITY = 200;
 
 /**
  * The workspace Key Vault's name: 3-24 letters, digits and single hyphens, globally unique, so
@@ -135,6 +137,7 @@ export class AzureHost implements MachineHost {
   private readonly privatePorts: string[] = [];
   private readonly fragments: DocumentFragment[] = [];
   private nextRolePriority = FIRST_ROLE_PRIORITY;
+  private nextEgressPriority = FIRST_EGRESS_PRIORITY;
   private finished = false;
 
   constructor(
@@ -320,6 +323,23 @@ export class AzureHost implements MachineHost {
         sourceAddressPrefix: cidr,
         destinationPortRange: String(rule.port),
         description: rule.rangeDescription,
+      }),
+    );
+  }
+
+  public allowEgress(rule: Egress): void {
+    const first = this.nextEgressPriority;
+    this.nextEgressPriority += 100;
+    rule.destinations.forEach((cidr, i) =>
+      this.rule(`allow-${rule.suffix}-outbound-${i + 1}`, {
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        priority: first + i,
+        sourceAddressPrefix: '*',
+        destinationAddressPrefix: cidr,
+        destinationPortRange: String(rule.port),
+        description: rule.description,
       }),
     );
   }

@@ -17,7 +17,7 @@ import { AccessMode } from '../../core/access';
 import { Cloud, GcpTargetOptions } from '../../core/cloud-target';
 import { GCP_MAX_LABELS } from '../../core/label-rules';
 import { LabelKey } from '../../core/labels';
-import { DocumentFragment, HostPrincipal, HostSecret, MachineHost, PublicIngress } from '../../host/machine-host';
+import { DocumentFragment, Egress, HostPrincipal, HostSecret, MachineHost, PublicIngress } from '../../host/machine-host';
 import { MachineSecret, METADATA_KEY } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
 import { WorkspaceSpec } from '../../host/workspace-spec';
@@ -176,6 +176,9 @@ export class GcpHost implements MachineHost {
   public allowPrivateAccess(port: number): void {
     this.privatePorts.push(String(port));
   }
+
+  /** GCP VPCs allow all egress (the implied rule); no rule is needed. */
+  public allowEgress(_rule: Egress): void {}
 
   public addToDocument(fragment: DocumentFragment): void {
     this.fragments.push(fragment);
