@@ -17,7 +17,14 @@ import {
   WorkspaceAuth,
   WorkspaceDns,
   WorkspacePolicyChecks,
+  WorkspaceFleet,
+  WorkspaceFleetDefaults,
+  WorkspaceFleetMember,
+  WorkspaceFleetProps,
+  WorkspaceNetwork,
+  WorkspaceNetworkProps,
   WorkspaceTls,
+  GpuPackage,
 } from '../../src';
 import { GCP } from '../util';
 
@@ -86,7 +93,9 @@ function build(make: (stack: TerraformStack) => void): { json?: any; error?: Err
     .flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/error' || m.type === '@cdktf/warn'))
     .map((m) => String(m.data))
     // Warnings the library gives on purpose for a choice it cannot refuse.
-    .filter((m) => !/^GpuWorkspace '[^']*': (gpu|workspaceName) /.test(m));
+    .filter((m) => !/^GpuWorkspace '[^']*': (gpu|workspaceName) /.test(m))
+    // A fleet member without a principal is granted to nobody, which the fleet says.
+    .filter((m) => !/^WorkspaceFleet '[^']*': member '[^']*' has no principal/.test(m));
   expect(findings).toEqual([]);
   return { json };
 }
@@ -276,6 +285,92 @@ describe('factory options outside their shape', () => {
         );
       }),
       { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+// The fleet and the shared network: each prop, default and member field outside its shape.
+const FLEET_ERROR = /^(WorkspaceFleet '[^']*'( member '[^']*')?|WorkspaceNetwork '[^']*'|GpuPackage\.of|NixpkgsPin\.of): /;
+const FLEET_RUNS = Math.max(1, Math.ceil(RUNS / 2));
+
+function expectFleetRefusedOrClean(outcome: { json?: any; error?: Error }): void {
+  if (outcome.error) {
+    expect(outcome.error).not.toBeInstanceOf(TypeError);
+    expect(outcome.error.message).toMatch(FLEET_ERROR);
+    return;
+  }
+  if (outcome.json.resource) expectPlainDocumentStrings(outcome.json);
+}
+
+describe('WorkspaceNetwork props outside their shape, on every cloud', () => {
+  const keys: (keyof WorkspaceNetworkProps)[] = ['networkName', 'costCenter', 'labels', 'target'];
+  const targets: [string, () => CloudTarget][] = [
+    ['GCP', () => CloudTarget.gcp(GCP)],
+    ['AWS', () => CloudTarget.aws(AWS)],
+    ['Azure', () => CloudTarget.azure(AZURE)],
+  ];
+  test.each(keys.flatMap((k) => targets.map(([cloud, t]): [string, string, () => CloudTarget] => [k, cloud, t])))('%s on %s', (key, _cloud, target) => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        expectFleetRefusedOrClean(
+          build((stack) => {
+            const network = new WorkspaceNetwork(stack, 'team', { target: target(), [key]: value } as WorkspaceNetworkProps);
+            new GpuWorkspace(stack, 'alice', { target: target(), network, owner: 'alice@example.com' });
+          }),
+        );
+      }),
+      { numRuns: FLEET_RUNS, seed: SEED },
+    );
+  });
+});
+
+describe('WorkspaceFleet props, defaults and member fields outside their shape', () => {
+  const member: WorkspaceFleetMember = { name: 'alice', owner: 'alice@example.com' };
+  const fleet = (stack: TerraformStack, props: Partial<WorkspaceFleetProps>, target = CloudTarget.gcp(GCP)) =>
+    new WorkspaceFleet(stack, 'vision', { target, members: [member], ...props } as WorkspaceFleetProps);
+  const props: (keyof WorkspaceFleetProps)[] = ['fleetName', 'defaults', 'members', 'admins', 'nixpkgs', 'rollout', 'network', 'target'];
+  test.each(props)('prop %s', (key) => {
+    fc.assert(
+      fc.property(hostile, (value) => expectFleetRefusedOrClean(build((stack) => fleet(stack, { [key]: value })))),
+      { numRuns: FLEET_RUNS, seed: SEED },
+    );
+  });
+  const defaults: (keyof WorkspaceFleetDefaults)[] = [
+    'cpu', 'gpus', 'access', 'tls', 'auth', 'dns', 'spot', 'homeDiskSizeGiB', 'bootDiskSizeGiB', 'snapshotRetentionDays',
+    'costCenter', 'labels', 'idleStopMinutes', 'idleGpuUtilizationPercent', 'idleCpuLoadPerCore', 'maxRuntimeHours',
+  ];
+  test.each(defaults)('defaults.%s', (key) => {
+    fc.assert(
+      fc.property(hostile, (value) => expectFleetRefusedOrClean(build((stack) => fleet(stack, { defaults: { [key]: value } as WorkspaceFleetDefaults })))),
+      { numRuns: FLEET_RUNS, seed: SEED },
+    );
+  });
+  const fields: (keyof WorkspaceFleetMember)[] = ['name', 'owner', 'principal', 'cpu', 'gpus', 'access', 'spot', 'running', 'homeDiskSizeGiB', 'costCenter', 'labels', 'canary'];
+  test.each(fields.flatMap((k): [string, string, () => CloudTarget][] => [[k, 'GCP', () => CloudTarget.gcp(GCP)], [k, 'AWS', () => CloudTarget.aws(AWS)]]))(
+    'member.%s on %s',
+    (key, _cloud, target) => {
+      fc.assert(
+        fc.property(hostile, (value) =>
+          expectFleetRefusedOrClean(build((stack) => fleet(stack, { members: [{ ...member, [key]: value } as WorkspaceFleetMember] }, target()))),
+        ),
+        { numRuns: FLEET_RUNS, seed: SEED },
+      );
+    },
+  );
+  test.each<[string, (value: unknown) => unknown]>([
+    ['gpu', (v) => GpuPackage.of(v as Gpu)],
+    ['count', (v) => GpuPackage.of(Gpu.NVIDIA_L4, v as number)],
+  ])('GpuPackage.of %s', (_name, make) => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        try {
+          make(value);
+        } catch (e) {
+          expect(e).not.toBeInstanceOf(TypeError);
+          expect((e as Error).message).toMatch(FLEET_ERROR);
+        }
+      }),
+      { numRuns: RUNS * 2, seed: SEED },
     );
   });
 });
