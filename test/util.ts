@@ -110,3 +110,13 @@ export function azureBuildError(props: Partial<GpuWorkspaceProps> = {}, target: 
   }
   throw new Error('expected the construct to throw');
 }
+
+/** The message of the error `make` throws (fails the test when it throws none). */
+export function errorOf(make: () => unknown): string {
+  try {
+    make();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}

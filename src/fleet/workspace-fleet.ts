@@ -11,13 +11,13 @@ import { WorkspaceSize } from '../core/size';
 import { WorkspaceTls } from '../core/tls';
 import { describe, invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
-import { constructMember, GpuWorkspace } from '../workspace/gpu-workspace';
+import { constructMember, GpuWorkspace, WorkspaceOptions } from '../workspace/gpu-workspace';
 import { isResourceName, NAME_RULE } from '../workspace/validate';
 import { WorkspaceCloud, workspaceCloud } from '../host/workspace-cloud';
 import { WorkspaceNetwork } from '../network/workspace-network';
 
 /** What every member of a fleet gets unless the member says otherwise. */
-export interface WorkspaceFleetDefaults {
+export interface WorkspaceFleetDefaults extends WorkspaceOptions {
   /**
    * The CPU package: at least 4 (SMALL), 8 (MEDIUM), 16 (LARGE) or 32 (XLARGE) vCPUs; memory
    * follows the machine family (about 4 GiB per vCPU on CPU machines, more on GPU ones).
@@ -29,34 +29,6 @@ export interface WorkspaceFleetDefaults {
    * @default GpuPackage.NONE
    */
   readonly gpus?: GpuPackage;
-  /** @default WorkspaceAccess.private() */
-  readonly access?: WorkspaceAccess;
-  /** @default - as `GpuWorkspace.tls` */
-  readonly tls?: WorkspaceTls;
-  /** @default WorkspaceAuth.connectionToken() */
-  readonly auth?: WorkspaceAuth;
-  /** @default - as `GpuWorkspace.dns` */
-  readonly dns?: WorkspaceDns;
-  /** @default false */
-  readonly spot?: boolean;
-  /** 10–65536 GiB. @default 200 */
-  readonly homeDiskSizeGiB?: number;
-  /** 50–65536 GiB. @default 100 */
-  readonly bootDiskSizeGiB?: number;
-  /** 1–3650 days. @default 14 */
-  readonly snapshotRetentionDays?: number;
-  /** @default 'unassigned' */
-  readonly costCenter?: string;
-  /** Extra labels for every member's resources (a member's own labels are added to them). @default - none */
-  readonly labels?: { [key: string]: string };
-  /** 0 (off) or 5–1440. @default 60 */
-  readonly idleStopMinutes?: number;
-  /** 0–100. @default 5 */
-  readonly idleGpuUtilizationPercent?: number;
-  /** 0–64. @default 0.3 */
-  readonly idleCpuLoadPerCore?: number;
-  /** 0 (no limit) or 1–8760. @default - 24 on members with GPUs, no limit without */
-  readonly maxRuntimeHours?: number;
 }
 
 /** One person's workspace in a fleet. Every field but `name` and `owner` overrides the fleet's defaults. */

@@ -49,41 +49,8 @@ const WORKSPACES_BY_APP = new WeakMap<IConstruct, Map<string, GpuWorkspace[]>>()
 /** `maxRuntimeHours` of a workspace with a GPU unless given. */
 const DEFAULT_GPU_MAX_RUNTIME_HOURS = 24;
 
-/** Properties of a {@link GpuWorkspace}. */
-export interface GpuWorkspaceProps {
-  /**
-   * The cloud and placement: `CloudTarget.gcp({ project, region, zone })`,
-   * `CloudTarget.aws({ region })` or `CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })`.
-   */
-  readonly target: CloudTarget;
-  /**
-   * A network shared with other workspaces (a `WorkspaceNetwork` made for the same project and
-   * region, region and zone, or location), instead of one of the workspace's own. On Azure only
-   * private workspaces join one.
-   * @default - the workspace makes its own network, or uses the one the target names
-   */
-  readonly network?: WorkspaceNetwork;
-  /**
-   * The owner's email. It becomes the `owner` label, the default SSO allow-list and the
-   * default Let's Encrypt contact.
-   */
-  readonly owner: string;
-  /**
-   * The workspace's name: the VM's name and the prefix of every resource it creates.
-   * 2–24 characters, lowercase letters, digits and hyphens, starting with a letter.
-   * @default - the construct id
-   */
-  readonly workspaceName?: string;
-  /**
-   * The size preset; with a GPU it also sets how many GPUs.
-   * @default WorkspaceSize.SMALL
-   */
-  readonly size?: WorkspaceSize;
-  /**
-   * The GPU model.
-   * @default - no GPU
-   */
-  readonly gpu?: Gpu;
+/** What a workspace is like beyond its placement, owner and machine: shared by `GpuWorkspace` and a fleet's defaults. */
+export interface WorkspaceOptions {
   /**
    * Network access.
    * @default WorkspaceAccess.private()
@@ -113,14 +80,6 @@ export interface GpuWorkspaceProps {
    * @default false
    */
   readonly spot?: boolean;
-  /**
-   * Whether the VM should be running. `false` stops it and keeps the home disk, boot disk, IP
-   * and DNS name; compute billing stops. GCP and AWS only: Terraform manages no power state for
-   * an Azure VM, so `false` is refused there (deallocate with `az vm deallocate`; idle stop
-   * deallocates it on its own).
-   * @default true
-   */
-  readonly running?: boolean;
   /**
    * Size of the persistent home disk, 10–65536 GiB.
    * @default 200
@@ -179,6 +138,51 @@ export interface GpuWorkspaceProps {
    * @default - 24 on workspaces with a GPU, no limit without one
    */
   readonly maxRuntimeHours?: number;
+}
+
+/** Properties of a {@link GpuWorkspace}. */
+export interface GpuWorkspaceProps extends WorkspaceOptions {
+  /**
+   * The cloud and placement: `CloudTarget.gcp({ project, region, zone })`,
+   * `CloudTarget.aws({ region })` or `CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })`.
+   */
+  readonly target: CloudTarget;
+  /**
+   * A network shared with other workspaces (a `WorkspaceNetwork` made for the same project and
+   * region, region and zone, or location), instead of one of the workspace's own. On Azure only
+   * private workspaces join one.
+   * @default - the workspace makes its own network, or uses the one the target names
+   */
+  readonly network?: WorkspaceNetwork;
+  /**
+   * The owner's email. It becomes the `owner` label, the default SSO allow-list and the
+   * default Let's Encrypt contact.
+   */
+  readonly owner: string;
+  /**
+   * The workspace's name: the VM's name and the prefix of every resource it creates.
+   * 2–24 characters, lowercase letters, digits and hyphens, starting with a letter.
+   * @default - the construct id
+   */
+  readonly workspaceName?: string;
+  /**
+   * The size preset; with a GPU it also sets how many GPUs.
+   * @default WorkspaceSize.SMALL
+   */
+  readonly size?: WorkspaceSize;
+  /**
+   * The GPU model.
+   * @default - no GPU
+   */
+  readonly gpu?: Gpu;
+  /**
+   * Whether the VM should be running. `false` stops it and keeps the home disk, boot disk, IP
+   * and DNS name; compute billing stops. GCP and AWS only: Terraform manages no power state for
+   * an Azure VM, so `false` is refused there (deallocate with `az vm deallocate`; idle stop
+   * deallocates it on its own).
+   * @default true
+   */
+  readonly running?: boolean;
   /**
    * The nixpkgs revision the machine is built from.
    * @default NixpkgsPin.DEFAULT

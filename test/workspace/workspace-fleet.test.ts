@@ -19,7 +19,7 @@ import { azureVmSize } from '../../src/clouds/azure/vm-sizes';
 import { GCP_SHAPES } from '../../src/clouds/gcp/shapes';
 import { gcpMachine } from '../../src/clouds/gcp/machine-types';
 import { MachineShape, pickShape } from '../../src/core/machine-shapes';
-import { DEPLOYER_RANGES, GCP, machineDoc } from '../util';
+import { DEPLOYER_RANGES, errorOf, GCP, machineDoc } from '../util';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
 const AZURE = { location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: DEPLOYER_RANGES };
@@ -46,15 +46,6 @@ function synthFleet(props: Partial<WorkspaceFleetProps> & { members?: WorkspaceF
     for (const [name, config] of Object.entries(byName)) resources.set(`${type}.${name}`, JSON.stringify(config));
   }
   return { json, stack, fleet, resources };
-}
-
-function errorOf(make: () => unknown): string {
-  try {
-    make();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 function instanceOf(json: any, type: string, name: string): any {

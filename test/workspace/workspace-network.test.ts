@@ -1,6 +1,6 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, WorkspaceAccess, WorkspaceNetwork, WorkspaceNetworkProps, WorkspaceTls } from '../../src';
-import { DEPLOYER_RANGES, GCP } from '../util';
+import { DEPLOYER_RANGES, errorOf, GCP } from '../util';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
 const AZURE = { location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: DEPLOYER_RANGES };
@@ -52,15 +52,6 @@ function ref(json: any, type: string, prefix: string, attribute: string): string
   const names = Object.keys(json.resource[type]).filter((n) => n.startsWith(`${prefix}_`));
   if (names.length !== 1) throw new Error(`expected one ${type} named ${prefix}_*, found ${names.join(', ')}`);
   return `\${${type}.${names[0]}.${attribute}}`;
-}
-
-function errorOf(make: () => unknown): string {
-  try {
-    make();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('GCP: one network for many workspaces', () => {
