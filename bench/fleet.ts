@@ -1,16 +1,24 @@
 // One measurement for bench/fleet.sh: builds and synthesizes N workspaces (a third on each cloud,
-// private and public mixed, the policy checks on) or the baseline of the same elements, and
-// prints {wall, cpu, rss} as JSON. The baseline replays the library's own output for that N:
-// the same providers, resources and data sources, built with the prebuilt provider classes under
-// the same names, their attributes set through overrides, plus the same locals and outputs, in
-// one stack per cloud. It has no validation, no policy Aspect, no machine documents to render,
-// no typed props to convert and no references between resources: a lower bound for any cdktf
-// program that synthesizes the same JSON, not a hand-written one (which would pay for typed
-// props and reference tokens too). Only construction and synthesis are timed.
+// private and public mixed, the policy checks on) or a baseline of the same elements, and prints
+// {wall, cpu, rss} as JSON. Both baselines replay the library's own output for that N: the same
+// providers, resources and data sources, built with the prebuilt provider classes under the same
+// names, plus the same locals and outputs, in one stack per cloud, with no validation, no policy
+// Aspect and no machine documents to render.
+//
+// - typed: each element with typed props and reference tokens to the elements it names, built in
+//   dependency order: what a hand-written cdktf stack of these resources pays. `describe` checks
+//   every element and lists those whose typed form would synthesize differently, which are then
+//   set through overrides (none, for the library's resources today).
+// - baseline: every attribute through an override, no typed props, no references: a lower bound
+//   for any cdktf program that synthesizes the same JSON.
+//
+// Only construction and synthesis are timed.
 //
 //   ts-node bench/fleet.ts library N OUTDIR
+//   ts-node bench/fleet.ts typed N OUTDIR BASELINE.json
 //   ts-node bench/fleet.ts baseline N OUTDIR BASELINE.json
-//   ts-node bench/fleet.ts describe N OUTDIR BASELINE.json   (writes the baseline's input)
+//   ts-node bench/fleet.ts describe N OUTDIR BASELINE.json   (writes the baselines' input)
+//   ts-node bench/fleet.ts compare N OUTDIR OTHER-OUTDIR     (fails unless both synthesized the same)
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Aspects, GcsBackend, TerraformLocal, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
@@ -18,8 +26,8 @@ import { CloudTarget, GpuWorkspace, WorkspaceAccess, WorkspaceDns, WorkspacePoli
 
 const [mode, nText, outdir, baselineFile] = process.argv.slice(2);
 const n = Number(nText);
-if (!['library', 'baseline', 'describe', 'compare'].includes(mode) || !Number.isInteger(n) || n < 1 || !outdir) {
-  console.error('usage: fleet.ts library|baseline|describe|compare N OUTDIR [BASELINE.json | OTHER-OUTDIR]');
+if (!['library', 'baseline', 'typed', 'describe', 'compare'].includes(mode) || !Number.isInteger(n) || n < 1 || !outdir) {
+  console.error('usage: fleet.ts library|baseline|typed|describe|compare N OUTDIR [BASELINE.json | OTHER-OUTDIR]');
   process.exit(2);
 }
 
@@ -66,6 +74,8 @@ interface StackDescription {
 }
 interface Description {
   readonly stacks: Record<string, StackDescription>;
+  /** `stack/type.name` of the elements the typed baseline sets through overrides (see typedElement). */
+  typedFallback?: string[];
 }
 
 const elements = (block: Record<string, Record<string, any>> | undefined): [string, string, Record<string, unknown>][] =>
@@ -130,6 +140,103 @@ function baselineApp(dir: string, description: Description): App {
   return app;
 }
 
+
+/**
+ * Attributes whose values are maps the user names (labels, tags, metadata keys): their keys are
+ * kept as they are; every other object is a block whose keys the typed props spell in camelCase.
+ */
+const MAP_ATTRIBUTES = new Set(['labels', 'tags', 'tags_all', 'metadata', 'keepers', 'triggers', 'target_tags', 'tags_to_add', 'default_labels', 'default_tags']);
+const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+/** A whole-string or embedded reference to another element's attribute. */
+const REFERENCE = /\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}/g;
+
+/**
+ * The typed baseline: each element built with typed props (camelCase keys, blocks as objects)
+ * and with reference tokens to the elements it names, in dependency order, as a hand-written
+ * stack would be. An element whose typed form does not synthesize to the same JSON (a key the
+ * provider spells differently) is set through overrides instead; `describe` finds those.
+ */
+function typedApp(dir: string, description: Description, fallback: Set<string>): App {
+  const app = new App({ outdir: dir });
+  for (const [name, s] of Object.entries(description.stacks)) {
+    const stack = new TerraformStack(app, name);
+    new GcsBackend(stack, { bucket: 'ml-research-tfstate', prefix: name });
+    for (const [type, configs] of Object.entries(s.providers)) {
+      const Provider = providerClass(type, 'provider');
+      configs.forEach((config, i) => {
+        const p: TerraformProvider = new Provider(stack, `${type}${i}`, {});
+        for (const [k, v] of Object.entries(config as Record<string, unknown>)) p.addOverride(k, v);
+      });
+    }
+    const all = new Map<string, { kind: 'resource' | 'data'; type: string; name: string; config: Record<string, unknown> }>();
+    for (const [type, elementName, config] of s.resources) all.set(`${type}.${elementName}`, { kind: 'resource', type, name: elementName, config });
+    for (const [type, elementName, config] of s.data) all.set(`data.${type}.${elementName}`, { kind: 'data', type, name: elementName, config });
+    const built = new Map<string, TerraformResource>();
+    const building = new Set<string>();
+    const build = (address: string): TerraformResource | undefined => {
+      if (built.has(address)) return built.get(address);
+      const element = all.get(address);
+      if (!element || building.has(address)) return undefined;
+      building.add(address);
+      const Element = providerClass(element.type, element.kind);
+      const { depends_on: dependsOn, lifecycle, ...attributes } = element.config as Record<string, any>;
+      let made: TerraformResource;
+      if (fallback.has(`${name}/${address}`)) {
+        made = new Element(stack, element.name, {});
+        for (const [k, v] of Object.entries(element.config)) made.addOverride(k, v);
+      } else {
+        const withTokens = (value: unknown, inMap: boolean): unknown => {
+          if (typeof value === 'string') {
+            return value.replace(REFERENCE, (whole, target: string, attribute: string) => {
+              const other = build(target);
+              return other ? other.getStringAttribute(attribute) : whole;
+            });
+          }
+          if (Array.isArray(value)) return value.map((v) => withTokens(v, false));
+          if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(
+              Object.entries(value).map(([k, v]) => [inMap ? k : camel(k), withTokens(v, !inMap && MAP_ATTRIBUTES.has(k))]),
+            );
+          }
+          return value;
+        };
+        const props = withTokens(attributes, false) as Record<string, unknown>;
+        const depends = ((dependsOn as string[] | undefined) ?? []).map((d) => build(d));
+        made = new Element(stack, element.name, {
+          ...props,
+          ...(lifecycle ? { lifecycle: withTokens(lifecycle, false) } : {}),
+          ...(dependsOn && depends.every((d) => d) ? { dependsOn: depends } : {}),
+        });
+        if (dependsOn && !depends.every((d) => d)) made.addOverride('depends_on', dependsOn);
+      }
+      made.overrideLogicalId(element.name);
+      built.set(address, made);
+      building.delete(address);
+      return made;
+    };
+    for (const address of all.keys()) build(address);
+    for (const [localName, expression] of Object.entries(s.locals)) new TerraformLocal(stack, localName, expression).overrideLogicalId(localName);
+    for (const [outputName, output] of Object.entries(s.outputs)) new TerraformOutput(stack, outputName, output).overrideLogicalId(outputName);
+  }
+  return app;
+}
+
+/** The elements whose typed form synthesizes differently from the library's, as `stack/address`. */
+function typedFallbacks(dir: string, description: Description): string[] {
+  typedApp(dir, description, new Set()).synth();
+  const typed = stacksOf(dir) as Record<string, any>;
+  const differ: string[] = [];
+  for (const [name, s] of Object.entries(description.stacks)) {
+    for (const [kind, list] of [['resource', s.resources], ['data', s.data]] as const) {
+      for (const [type, elementName, config] of list) {
+        const got = typed[name]?.[kind]?.[type]?.[elementName];
+        if (JSON.stringify(got) !== JSON.stringify(config)) differ.push(`${name}/${kind === 'data' ? 'data.' : ''}${type}.${elementName}`);
+      }
+    }
+  }
+  return differ;
+}
+
 /** The stacks of an outdir without cdktf's `//` metadata. */
 function stacksOf(dir: string): Record<string, unknown> {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
@@ -142,7 +249,10 @@ function stacksOf(dir: string): Record<string, unknown> {
 }
 
 if (mode === 'describe') {
-  fs.writeFileSync(baselineFile, JSON.stringify(describeLibrary(outdir)));
+  const description = describeLibrary(outdir);
+  description.typedFallback = typedFallbacks(path.join(outdir, 'typed-check'), description);
+  fs.writeFileSync(baselineFile, JSON.stringify(description));
+  console.error(`typed baseline for N=${n}: ${description.typedFallback.length} elements through overrides`);
 } else if (mode === 'compare') {
   // The baseline must synthesize exactly what the library does, or the ratio means nothing.
   if (JSON.stringify(stacksOf(outdir)) !== JSON.stringify(stacksOf(baselineFile))) {
@@ -150,10 +260,16 @@ if (mode === 'describe') {
     process.exit(1);
   }
 } else {
-  const description: Description | undefined = mode === 'baseline' ? JSON.parse(fs.readFileSync(baselineFile, 'utf8')) : undefined;
+  const description: Description | undefined = mode === 'library' ? undefined : JSON.parse(fs.readFileSync(baselineFile, 'utf8'));
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  (mode === 'library' ? libraryApp(outdir) : baselineApp(outdir, description!)).synth();
+  const app =
+    mode === 'library'
+      ? libraryApp(outdir)
+      : mode === 'typed'
+        ? typedApp(outdir, description!, new Set(description!.typedFallback ?? []))
+        : baselineApp(outdir, description!);
+  app.synth();
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   console.log(JSON.stringify({ wall, cpu: (cpu.user + cpu.system) / 1e6, rss: process.resourceUsage().maxRSS / 1024 }));
