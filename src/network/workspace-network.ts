@@ -7,6 +7,7 @@ import { requireShapes, Shape } from '../core/shapes';
 import { invalid } from '../core/validation';
 import { NetworkSpec } from '../host/network-spec';
 import { isResourceName, libraryLabels, NAME_RULE } from '../workspace/validate';
+import { claimResourceName } from '../host/names';
 import { workspaceCloud } from '../host/workspace-cloud';
 import { AttachedNetwork } from '../host/workspace-spec';
 
@@ -91,6 +92,8 @@ export class WorkspaceNetwork extends Construct {
       labels: libraryLabels(this, 'WorkspaceNetwork', target.cloud, name, SHARED_OWNER, props.labels ?? {}, costCenter),
     };
     cloud.validateNetwork(this, spec, target);
+    // A network's resources are named like a workspace's (`<name>-net`, `<name>-rg`): one of each name per scope.
+    claimResourceName(this, 'WorkspaceNetwork', 'networkName', name, target);
     const built = cloud.buildNetwork(this, spec, target);
     (this as { -readonly [K in 'gcp' | 'aws' | 'azure']?: unknown })[cloud.resourcesProperty] = built.resources;
     this.node.defaultChild = built.defaultChild;

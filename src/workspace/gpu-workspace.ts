@@ -1,5 +1,5 @@
-import { Annotations, TerraformOutput, TerraformStack, Token } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
+import { TerraformOutput, Token } from 'cdktf';
+import { Construct } from 'constructs';
 import { AwsWorkspaceResources } from '../clouds/aws/resources';
 import { AzureWorkspaceResources } from '../clouds/azure/resources';
 import { GcpWorkspaceResources } from '../clouds/gcp/resources';
@@ -16,6 +16,7 @@ import { invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
 import { WorkspaceSpec } from '../host/workspace-spec';
 import { validateWorkspace } from './validate';
+import { claimResourceName } from '../host/names';
 import { workspaceCloud } from '../host/workspace-cloud';
 import { WorkspaceNetwork } from '../network/workspace-network';
 
@@ -43,8 +44,6 @@ export function constructMember<T>(context: MemberContext, make: () => T): T {
   }
 }
 
-/** The workspaces of each app, by cloud, GCP project and name (see GpuWorkspace.claimName). */
-const WORKSPACES_BY_APP = new WeakMap<IConstruct, Map<string, GpuWorkspace[]>>();
 
 /** `maxRuntimeHours` of a workspace with a GPU unless given. */
 const DEFAULT_GPU_MAX_RUNTIME_HOURS = 24;
@@ -250,7 +249,8 @@ export class GpuWorkspace extends Construct {
     checkShapes(`${kind} '${id}'`, props as unknown as Record<string, unknown>, PROP_SHAPES);
     this.target = props.target;
     this._spec = resolveSpec(this, props, kind, member?.machine);
-    this.claimName(id, props.target);
+    // Workspaces and networks prefix their resources' names with theirs: one of each name per scope.
+    claimResourceName(this, kind, 'workspaceName', this._spec.name, props.target);
 
     const cloud = workspaceCloud(kind, id, props.target);
     const network = this._spec.network;
@@ -331,44 +331,6 @@ export class GpuWorkspace extends Construct {
   private readonly granted = new Set<string>();
   /** The cloud's resources, whichever cloud it is. */
   private readonly resources: unknown;
-
-  /**
-   * Refuses a second workspace of the same name where their cloud names would collide: in one
-   * stack always; in another stack of the app on the same GCP project (service accounts,
-   * firewall rules and secrets are named after the workspace), and warns on AWS and Azure,
-   * whose account or subscription synthesis cannot see. One registry per app, so this costs
-   * the same for the hundredth workspace as for the first.
-   */
-  private claimName(id: string, target: CloudTarget): void {
-    const name = this._spec.name;
-    let names = WORKSPACES_BY_APP.get(this.node.root);
-    if (!names) {
-      names = new Map();
-      WORKSPACES_BY_APP.set(this.node.root, names);
-    }
-    const stack = TerraformStack.of(this);
-    const scope = workspaceCloud(this.kind, id, target).nameScope(target);
-    const where = scope.where;
-    const key = `${scope.key}/${name}`;
-    const twins = names.get(key) ?? [];
-    const sameStack = twins.find((w) => TerraformStack.of(w) === stack);
-    if (sameStack) {
-      throw new Error(
-        `${this.kind} '${id}': workspaceName '${name}' is already used by '${sameStack.node.path}' in this stack; give each workspace its own workspaceName`,
-      );
-    }
-    const elsewhere = twins[0];
-    if (elsewhere) {
-      const problem = `workspaceName '${name}' is also used by '${elsewhere.node.path}' in stack '${TerraformStack.of(elsewhere).node.id}' on ${where}; the names of their service accounts, roles and secrets`;
-      if (scope.certain) {
-        throw new Error(`${this.kind} '${id}': ${problem} collide at apply; give one of them another workspaceName`);
-      }
-      Annotations.of(this).addWarning(
-        `${this.kind} '${id}': ${problem} collide if both stacks deploy to the same ${scope.container}; give one of them another workspaceName`,
-      );
-    }
-    names.set(key, [...twins, this]);
-  }
 }
 
 /** The type of each prop, checked before anything reads one. */

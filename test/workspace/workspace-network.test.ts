@@ -1,5 +1,5 @@
 import { App, TerraformStack, Testing } from 'cdktf';
-import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, WorkspaceAccess, WorkspaceNetwork, WorkspaceNetworkProps, WorkspaceTls } from '../../src';
+import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, WorkspaceAccess, WorkspaceFleet, WorkspaceNetwork, WorkspaceNetworkProps, WorkspaceTls } from '../../src';
 import { DEPLOYER_RANGES, errorOf, GCP } from '../util';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
@@ -279,5 +279,41 @@ describe('WorkspaceNetwork validates its own props', () => {
       'team': 'vision',
       'workspace': 'team',
     });
+  });
+});
+
+describe('a network and a workspace of one name would name their resources alike', () => {
+  test('in one stack: refused, whichever comes first', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new WorkspaceNetwork(stack, 'team', { target: TARGETS.azure(), networkName: 'vision' });
+    expect(errorOf(() => new GpuWorkspace(stack, 'vision', { target: TARGETS.azure(), owner: 'vision@example.com' }))).toBe(
+      "GpuWorkspace 'vision': workspaceName 'vision' is already used by 'test/team' in this stack; give each workspace its own workspaceName",
+    );
+    const other = new TerraformStack(Testing.app(), 'test');
+    new GpuWorkspace(other, 'team', { target: TARGETS.gcp(), owner: 'team@example.com' });
+    expect(errorOf(() => new WorkspaceNetwork(other, 'net', { target: TARGETS.gcp(), networkName: 'team' }))).toBe(
+      "WorkspaceNetwork 'net': networkName 'team' is already used by 'test/team' in this stack; give each network its own networkName",
+    );
+  });
+
+  test('a fleet whose member has the fleet\'s name', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(errorOf(() => new WorkspaceFleet(stack, 'vision', { target: TARGETS.gcp(), members: [{ name: 'vision', owner: 'v@example.com' }] }))).toBe(
+      "WorkspaceFleet 'vision' member 'vision': workspaceName 'vision' is already used by 'test/vision/Network' in this stack; give each workspace its own workspaceName",
+    );
+  });
+
+  test('in two stacks of one GCP project: refused; on AWS, a warning', () => {
+    const app = Testing.app();
+    new WorkspaceNetwork(new TerraformStack(app, 'one'), 'team', { target: TARGETS.gcp() });
+    expect(errorOf(() => new WorkspaceNetwork(new TerraformStack(app, 'two'), 'team', { target: TARGETS.gcp() }))).toBe(
+      "WorkspaceNetwork 'team': networkName 'team' is also used by 'one/team' in stack 'one' on GCP project 'ml-prod-123'; the names of their service accounts, roles and secrets collide at apply; give one of them another networkName",
+    );
+    const aws = Testing.app();
+    new WorkspaceNetwork(new TerraformStack(aws, 'one'), 'team', { target: TARGETS.aws() });
+    const second = new WorkspaceNetwork(new TerraformStack(aws, 'two'), 'team', { target: TARGETS.aws() });
+    expect(second.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
+      "WorkspaceNetwork 'team': networkName 'team' is also used by 'one/team' in stack 'one' on AWS; the names of their service accounts, roles and secrets collide if both stacks deploy to the same account; give one of them another networkName",
+    ]);
   });
 });
