@@ -12,8 +12,10 @@ export const PACKAGE_VCPUS: Record<WorkspaceSize, number> = {
 /** A machine type with what quota counts: vCPUs and GPUs, by family. @internal */
 export interface MachineShape {
   readonly type: string;
-  /** The quota family: GCP machine series, EC2 instance family, Azure VM family. */
+  /** The machine family: GCP machine series, EC2 instance family, Azure VM family. */
   readonly family: string;
+  /** The quota its vCPUs count against, when not the family's own (EC2's instance class groups). */
+  readonly quota?: string;
   readonly vcpus: number;
   readonly memoryGiB: number;
   /** The catalog GPU's name, absent without one. */

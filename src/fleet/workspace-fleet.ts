@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { WorkspaceAccess } from '../core/access';
 import { WorkspaceAuth } from '../core/auth';
 import { CloudTarget } from '../core/cloud-target';
-import { WorkspaceDns } from '../core/dns';
 import { MachineShape, pickShape } from '../core/machine-shapes';
 import { GpuPackage } from '../core/packages';
 import { requireShapes, Shape } from '../core/shapes';
+import { DnsMode, WorkspaceDns } from '../core/dns';
 import { WorkspaceSize } from '../core/size';
 import { WorkspaceTls } from '../core/tls';
 import { describe, invalid } from '../core/validation';
@@ -76,7 +76,8 @@ export interface WorkspaceFleetRollout {
   /**
    * The revision canary members run while the rest stay on the fleet's `nixpkgs`. Promote it
    * by making it the fleet's `nixpkgs` and removing the rollout; roll back by removing the
-   * rollout. Either way each machine rebuilds at its next boot, in place: no VM is replaced.
+   * rollout. Either way no VM is replaced: each machine rebuilds at its next boot (on AWS at
+   * apply, since the provider stops and starts an instance to change its user data).
    */
   readonly canaryNixpkgs: NixpkgsPin;
 }
@@ -119,7 +120,10 @@ export interface WorkspaceFleetProps {
 /** vCPUs and GPUs a fleet runs in one quota family and region. */
 interface Capacity {
   region: string;
+  /** The quota the vCPUs count against: GCP machine series, AWS instance class group, Azure VM family. */
   family: string;
+  /** Spot capacity counts against the cloud's separate Spot quotas. */
+  spot: boolean;
   machines: number;
   vcpus: number;
   gpus: Record<string, number>;
@@ -154,17 +158,29 @@ export class WorkspaceFleet extends Construct {
   private readonly byName = new Map<string, GpuWorkspace>();
   private readonly shapes = new Map<string, MachineShape>();
   private readonly canaries = new Set<string>();
+  private readonly spot = new Set<string>();
   private sharedNetwork?: WorkspaceNetwork;
 
   constructor(scope: Construct, id: string, props: WorkspaceFleetProps) {
     super(scope, id);
     this.kind = 'WorkspaceFleet';
     requireShapes(`WorkspaceFleet '${id}'`, props, '{ target, members?, defaults?, network?, admins?, nixpkgs?, rollout? }', PROP_SHAPES, ['target']);
+    refuseUnknownKeys(this, 'props', props, { ...PROP_SHAPES, defaults: 'string', members: 'string', rollout: 'string' });
     if (props.members !== undefined && !Array.isArray(props.members)) {
       throw invalid(this, this.kind, 'members', props.members, 'must be a list of members: [{ name, owner, ... }]');
     }
     if (props.defaults !== undefined) {
       requireShapes(`WorkspaceFleet '${id}'`, props.defaults, '{ cpu?, gpus?, access?, ... }', DEFAULT_SHAPES);
+      refuseUnknownKeys(this, 'defaults', props.defaults, DEFAULT_SHAPES);
+      if (props.defaults.dns?.mode === DnsMode.ZONE) {
+        throw invalid(
+          this,
+          this.kind,
+          'defaults.dns',
+          'WorkspaceDns.zone(...)',
+          'would give every member the same DNS record; use WorkspaceDns.none(), .cloudEndpoints() or .azureDomainLabel(), which name each member on its own, or give members that need a zone record a GpuWorkspace of their own',
+        );
+      }
     }
     if (props.rollout !== undefined) {
       requireShapes(`WorkspaceFleet '${id}': rollout`, props.rollout, '{ canaryNixpkgs: NixpkgsPin.of({ rev, narHash }) }', { canaryNixpkgs: NIXPKGS_SHAPE }, ['canaryNixpkgs']);
@@ -208,6 +224,7 @@ export class WorkspaceFleet extends Construct {
   public addMember(member: WorkspaceFleetMember): GpuWorkspace {
     const where = `WorkspaceFleet '${this.node.id}'`;
     requireShapes(`${where}: member`, member, '{ name, owner, cpu?, gpus?, ... }', MEMBER_SHAPES, ['name', 'owner']);
+    refuseUnknownKeys(this, `member '${String(member.name)}'`, member, MEMBER_SHAPES);
     const name = member.name;
     if (!isResourceName(name)) {
       throw invalid(this, this.kind, 'member name', name, `is not a valid member name; use ${NAME_RULE}`);
@@ -262,6 +279,7 @@ export class WorkspaceFleet extends Construct {
     this.byName.set(name, workspace);
     this.shapes.set(name, shape);
     if (canary) this.canaries.add(name);
+    if (spot) this.spot.add(name);
 
     const principal = member.principal ?? this.cloud.ownerPrincipal(member.owner);
     if (principal !== undefined) {
@@ -300,27 +318,39 @@ export class WorkspaceFleet extends Construct {
     if (this.sharedNetwork) return this.sharedNetwork;
     if (this.cloud.namesExistingNetwork(this.props.target)) return undefined;
     const defaults = this.props.defaults ?? {};
-    this.sharedNetwork = new WorkspaceNetwork(this, 'Network', {
-      target: this.props.target,
-      networkName: this.fleetName,
-      costCenter: defaults.costCenter,
-      labels: defaults.labels,
-    });
+    try {
+      this.sharedNetwork = new WorkspaceNetwork(this, 'Network', {
+        target: this.props.target,
+        networkName: this.fleetName,
+        costCenter: defaults.costCenter,
+        labels: defaults.labels,
+      });
+    } catch (e) {
+      // What the user wrote is the fleet's: its defaults, its name, its target.
+      const message = (e as Error).message
+        .replace(/^WorkspaceNetwork 'Network': (costCenter|labels)\b/, `WorkspaceFleet '${this.node.id}': defaults.$1`)
+        .replace(/^WorkspaceNetwork 'Network': networkName\b/, `WorkspaceFleet '${this.node.id}': fleetName`)
+        .replace(/^WorkspaceNetwork 'Network': /, `WorkspaceFleet '${this.node.id}': `);
+      throw new Error(message);
+    }
     return this.sharedNetwork;
   }
 
-  /** vCPUs and GPUs per quota family and region, sorted. */
+  /** vCPUs and GPUs per quota family (on-demand and Spot apart) and region, sorted. */
   private capacity(): Capacity[] {
     const region = this.cloud.quotaRegion(this.props.target);
-    const byFamily = new Map<string, Capacity>();
-    for (const shape of this.shapes.values()) {
-      const entry = byFamily.get(shape.family) ?? { region, family: shape.family, machines: 0, vcpus: 0, gpus: {} };
+    const byQuota = new Map<string, Capacity>();
+    for (const [name, shape] of this.shapes) {
+      const spot = this.spot.has(name);
+      const family = shape.quota ?? shape.family;
+      const key = `${family}/${spot}`;
+      const entry = byQuota.get(key) ?? { region, family, spot, machines: 0, vcpus: 0, gpus: {} };
       entry.machines += 1;
       entry.vcpus += shape.vcpus;
       if (shape.gpu) entry.gpus[shape.gpu] = (entry.gpus[shape.gpu] ?? 0) + shape.gpuCount;
-      byFamily.set(shape.family, entry);
+      byQuota.set(key, entry);
     }
-    return [...byFamily.values()].sort((a, b) => a.family.localeCompare(b.family));
+    return [...byQuota.values()].sort((a, b) => a.family.localeCompare(b.family) || Number(a.spot) - Number(b.spot));
   }
 
   /** The rollout's consistency, and the info annotations operators read at synthesis. */
@@ -334,14 +364,20 @@ export class WorkspaceFleet extends Construct {
     if (rollout && rollout.canaryNixpkgs.rev === fleetPin.rev) {
       errors.push(`WorkspaceFleet '${this.node.id}': rollout.canaryNixpkgs is the fleet's own revision ${fleetPin.rev.slice(0, 12)}; the rollout is promoted: remove it`);
     }
+    const quota = this.cloud.grantsPerPrincipal;
+    if (quota && (this.props.admins ?? []).length > 0 && this.byName.size > quota.limit) {
+      Annotations.of(this).addWarning(
+        `WorkspaceFleet '${this.node.id}': admins are granted all ${this.byName.size} members, more than ${quota.limit}: ${quota.why}; raise the quota before deploying`,
+      );
+    }
     const capacity = this.capacity();
     if (capacity.length > 0) {
       const parts = capacity.map((c) => {
         const gpus = Object.entries(c.gpus).map(([model, n]) => `${n} ${model}`);
-        return `${c.family}: ${c.machines} machine${c.machines === 1 ? '' : 's'}, ${c.vcpus} vCPUs${gpus.length ? `, ${gpus.join(', ')}` : ''}`;
+        return `${c.family}${c.spot ? ' (Spot)' : ''}: ${c.machines} machine${c.machines === 1 ? '' : 's'}, ${c.vcpus} vCPUs${gpus.length ? `, ${gpus.join(', ')}` : ''}`;
       });
       Annotations.of(this).addInfo(
-        `WorkspaceFleet '${this.node.id}' runs in ${capacity[0].region}: ${parts.join('; ')}. Quota is per region and family: check the ${this.cloud.cloudName} quotas for each family's vCPUs and each GPU model before deploying`,
+        `WorkspaceFleet '${this.node.id}' runs in ${capacity[0].region}: ${parts.join('; ')}. Quota is per region and family, Spot apart: check the ${this.cloud.cloudName} quotas for each family's vCPUs and each GPU model before deploying`,
       );
     }
     if (rollout && this.canaries.size > 0) {
@@ -394,3 +430,15 @@ const MEMBER_SHAPES: Record<string, Shape> = {
   running: 'boolean',
   canary: 'boolean',
 };
+
+/** What a careless user writes for a fleet key, and the key it is. */
+const SPELLINGS: Record<string, string> = { gpu: 'gpus', size: 'cpu', workspaceName: 'name', nixpkgs: "the fleet's nixpkgs", dns: "the fleet's defaults.dns", tls: "the fleet's defaults.tls", auth: "the fleet's defaults.auth" };
+
+/** Refuses keys a fleet does not read (a JavaScript caller's `gpu:` would otherwise be a machine without one). */
+function refuseUnknownKeys(scope: Construct, where: string, value: object, shapes: Record<string, Shape>): void {
+  for (const key of Object.keys(value)) {
+    if (key in shapes) continue;
+    const hint = SPELLINGS[key] ? `; use ${SPELLINGS[key]}` : `; it takes ${Object.keys(shapes).join(', ')}`;
+    throw invalid(scope, 'WorkspaceFleet', `${where} key`, key, `is not a fleet setting${hint}`);
+  }
+}

@@ -47,6 +47,11 @@ export interface WorkspaceCloud {
   namesExistingNetwork(target: CloudTarget): boolean;
   /** Whether a shared network takes workspaces of an access mode (Azure's: private only). */
   sharedNetworkTakes(mode: AccessMode): boolean;
+  /**
+   * How many workspaces one principal can be granted before a cloud quota stops the apply, and
+   * why (AWS: one managed policy per grant, attached to the principal); undefined: no such limit.
+   */
+  readonly grantsPerPrincipal?: { readonly limit: number; readonly why: string };
   /** The principal that grants an owner access, when the cloud can derive it from the email (GCP). */
   ownerPrincipal(owner: string): string | undefined;
   /** Checks a shared network's placement; throws the library's errors. */

@@ -5,6 +5,7 @@ import { DnsMode, DnsZoneOptions } from '../core/dns';
 import { Gpu } from '../core/gpu';
 import { WorkspaceSize } from '../core/size';
 import { TlsMode } from '../core/tls';
+import { TerraformStack } from 'cdktf';
 import { CloudTarget } from '../core/cloud-target';
 import { NixpkgsPin } from '../core/versions';
 
@@ -14,6 +15,8 @@ export interface AttachedNetwork {
   readonly name: string;
   /** The network construct's path, for messages. */
   readonly path: string;
+  /** The stack the network is in. */
+  readonly stack: TerraformStack;
   /** The target the network was made for. */
   readonly target: CloudTarget;
   /** What the cloud's builder made for its workspaces (its own shape per cloud). */

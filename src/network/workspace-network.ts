@@ -1,3 +1,4 @@
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsNetworkResources } from '../clouds/aws/resources';
 import { AzureNetworkResources } from '../clouds/azure/resources';
@@ -99,7 +100,7 @@ export class WorkspaceNetwork extends Construct {
     this.node.defaultChild = built.defaultChild;
     this.networkName = name;
     this.target = target;
-    this._attached = { name, path: this.node.path, target, attachment: built.attachment };
+    this._attached = { name, path: this.node.path, stack: TerraformStack.of(this), target, attachment: built.attachment };
   }
 }
 

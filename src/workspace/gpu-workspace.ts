@@ -1,4 +1,4 @@
-import { TerraformOutput, Token } from 'cdktf';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsWorkspaceResources } from '../clouds/aws/resources';
 import { AzureWorkspaceResources } from '../clouds/azure/resources';
@@ -257,6 +257,11 @@ export class GpuWorkspace extends Construct {
     if (network) {
       if (network.target.cloud !== props.target.cloud) {
         throw invalid(this, kind, 'network', network.path, `is a ${network.target.cloud} network and the target is ${props.target.cloud}; use a network made for the same cloud`);
+      }
+      // Across stacks, the network's resources would be remote-state outputs, which Terraform
+      // refuses in depends_on (and the IAP, NAT and Bastion dependencies need them).
+      if (network.stack !== TerraformStack.of(this)) {
+        throw invalid(this, kind, 'network', network.path, `is in stack '${network.stack.node.id}' and the workspace in '${TerraformStack.of(this).node.id}'; make the network in the workspace's stack (one network per stack and region)`);
       }
       const problem = cloud.joinProblem(this._spec, props.target, network);
       if (problem) throw invalid(this, kind, problem.prop, problem.value, problem.problem);

@@ -181,8 +181,8 @@ describe('the fleet examples share one network and choose machines by package', 
     expect(revisions.dave).toBe('0000000000000000000000000000000000000000');
     expect(new Set(Object.entries(revisions).filter(([n]) => n !== 'dave').map(([, rev]) => rev)).size).toBe(1);
     expect(JSON.parse(stack.output.vision_capacity.value)).toEqual([
-      { region: 'europe-west4', family: 'g2', machines: 4, vcpus: 88, gpus: { 'nvidia-l4': 8 } },
-      { region: 'europe-west4', family: 'n2', machines: 1, vcpus: 16, gpus: {} },
+      { region: 'europe-west4', family: 'g2', spot: false, machines: 4, vcpus: 88, gpus: { 'nvidia-l4': 8 } },
+      { region: 'europe-west4', family: 'n2', spot: false, machines: 1, vcpus: 16, gpus: {} },
     ]);
   });
 
@@ -191,6 +191,11 @@ describe('the fleet examples share one network and choose machines by package', 
     const counts = Object.fromEntries(resourceCounts(stack));
     expect([counts.aws_vpc, counts.aws_nat_gateway, counts.aws_vpc_endpoint, counts.aws_instance]).toEqual([1, 1, 4, 3]);
     expect(machines(stack, 'aws_instance', 'instance_type')).toEqual({ alice: 'g6.2xlarge', bob: 'g6.12xlarge', carol: 'm6i.2xlarge' });
+    // EC2 counts vCPUs per instance class group, and Spot apart.
+    expect(JSON.parse(stack.output.vision_capacity.value)).toEqual([
+      { region: 'eu-west-1', family: 'G and VT', spot: false, machines: 2, vcpus: 56, gpus: { 'nvidia-l4': 5 } },
+      { region: 'eu-west-1', family: 'Standard (A, C, D, H, I, M, R, T, Z)', spot: true, machines: 1, vcpus: 8, gpus: {} },
+    ]);
   });
 
   test('azure-fleet: one Bastion and NAT gateway for three workspaces', () => {

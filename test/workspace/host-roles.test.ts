@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, GpuWorkspace, WorkspaceAccess, WorkspaceTls } from '../../src';
+import { CloudTarget, GpuWorkspace, WorkspaceAccess, WorkspaceNetwork, WorkspaceTls } from '../../src';
 import { AwsHost } from '../../src/clouds/aws/host';
 import { AzureHost } from '../../src/clouds/azure/host';
 import { GcpHost } from '../../src/clouds/gcp/host';
@@ -133,6 +133,11 @@ describe('a host is finished once, and only with a name for its machine', () => 
     again.addToDocument({ domain: 'probe.example.com' });
     again.finish();
     expect(() => again.finish()).toThrow("GpuWorkspace 'again': the host is already finished");
+    // Two roles that set one setting differently: refused, not merged.
+    const twice = hostFor(cloud, new Construct(stack, 'twice'), specFor(cloud, false));
+    twice.addToDocument({ domain: 'one.example.com' });
+    twice.addToDocument({ domain: 'two.example.com' });
+    expect(() => twice.finish()).toThrow("GpuWorkspace 'probe': two roles set the machine document's domain differently");
   });
 });
 
@@ -147,5 +152,32 @@ describe('a workspace exposes the identity its machine runs as, for grants by ot
     new TerraformOutput(stack, 'principal', { value: workspace.principal.member });
     expect(workspace.principal.cloud).toBe(cloudName);
     expect(JSON.parse(Testing.synth(stack, true)).output.principal.value).toMatch(reference);
+  });
+});
+
+describe('a role on a shared network', () => {
+  test('GCP: a private port beyond 22 and 443 gets a rule of its own, to this VM alone', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const target = TARGETS.gcp();
+    const network = new WorkspaceNetwork(stack, 'team', { target });
+    const host = new GcpHost(new Construct(stack, 'probe'), { ...specFor('gcp', false), network: network._attached }, target.gcpOptions!);
+    probeRole(host);
+    host.finish();
+    const rules = Object.values<any>(JSON.parse(Testing.synth(stack, true)).resource.google_compute_firewall);
+    expect(rules.map((r) => [r.name, r.allow[0].ports, r.target_tags]).sort()).toEqual([
+      ['probe-iap', ['9999'], ['mlw-probe']],
+      ['team-iap', ['22', '443'], ['mlwnet-team']],
+    ]);
+  });
+
+  test('Azure: a private port the shared subnet does not admit is refused, not silently blocked', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const target = TARGETS.azure();
+    const network = new WorkspaceNetwork(stack, 'team', { target });
+    const host = new AzureHost(new Construct(stack, 'probe'), { ...specFor('azure', false), network: network._attached }, target.azureOptions!, { publicDnsLabel: false });
+    probeRole(host);
+    expect(() => host.finish()).toThrow(
+      "GpuWorkspace 'probe': port 9999 through Azure Bastion is not admitted by the shared network's subnet NSG (22 and 443 only); leave out network for this workspace",
+    );
   });
 });

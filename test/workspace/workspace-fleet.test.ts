@@ -5,6 +5,7 @@ import {
   GpuPackage,
   NixpkgsPin,
   WorkspaceAccess,
+  WorkspaceDns,
   WorkspaceFleet,
   WorkspaceFleetMember,
   WorkspaceFleetProps,
@@ -183,13 +184,14 @@ describe('a fleet on GCP', () => {
   });
 
   test('vCPUs and GPUs per quota family and region, as an output and an info annotation', () => {
+    // carol is Spot: Spot capacity counts against its own quotas.
     expect(JSON.parse(built.json.output.vision_capacity.value)).toEqual([
-      { region: 'europe-west4', family: 'g2', machines: 2, vcpus: 56, gpus: { 'nvidia-l4': 5 } },
-      { region: 'europe-west4', family: 'n2', machines: 1, vcpus: 8, gpus: {} },
+      { region: 'europe-west4', family: 'g2', spot: false, machines: 2, vcpus: 56, gpus: { 'nvidia-l4': 5 } },
+      { region: 'europe-west4', family: 'n2', spot: true, machines: 1, vcpus: 8, gpus: {} },
     ]);
     const infos = built.fleet.node.metadata.filter((m) => m.type === '@cdktf/info').map((m) => m.data);
     expect(infos).toEqual([
-      "WorkspaceFleet 'vision' runs in europe-west4: g2: 2 machines, 56 vCPUs, 5 nvidia-l4; n2: 1 machine, 8 vCPUs. Quota is per region and family: check the GCP quotas for each family's vCPUs and each GPU model before deploying",
+      "WorkspaceFleet 'vision' runs in europe-west4: g2: 2 machines, 56 vCPUs, 5 nvidia-l4; n2 (Spot): 1 machine, 8 vCPUs. Quota is per region and family, Spot apart: check the GCP quotas for each family's vCPUs and each GPU model before deploying",
     ]);
   });
 
@@ -271,7 +273,7 @@ describe('one nixpkgs revision, and a canary rollout that replaces nothing', () 
     const documentOf = (s: Synth, vm: any) => JSON.stringify(vm[attribute]) + JSON.stringify(s.json.locals ?? {});
     expect(documentOf(b, after)).not.toBe(documentOf(a, before));
     expect(documentOf(b, after)).toContain(CANARY_PIN.rev);
-    // EC2 applies new user data at the next start instead of replacing the instance.
+    // Not a replacement: the provider stops and starts the instance to change its user data.
     if (type === 'aws_instance') expect(after.user_data_replace_on_change).toBe(false);
   });
 
@@ -365,6 +367,25 @@ describe('a fleet checks its own props and names itself in every message', () =>
     ['a rollout without its pin', { rollout: {} }, "WorkspaceFleet 'vision': rollout: canaryNixpkgs is required: { canaryNixpkgs: NixpkgsPin.of({ rev, narHash }) }"],
   ])('%s', (_what, props, message) => {
     expect(make(props)).toBe(message);
+  });
+
+  test.each([
+    ['a member written with GpuWorkspace spellings', { members: [{ name: 'alice', owner: 'a@example.com', gpu: Gpu.NVIDIA_L4 }] }, "WorkspaceFleet 'vision': member 'alice' key 'gpu' is not a fleet setting; use gpus"],
+    ['a member with a size', { members: [{ name: 'alice', owner: 'a@example.com', size: WorkspaceSize.LARGE }] }, "WorkspaceFleet 'vision': member 'alice' key 'size' is not a fleet setting; use cpu"],
+    ['a default the fleet does not take', { defaults: { nixpkgs: NixpkgsPin.DEFAULT } }, "WorkspaceFleet 'vision': defaults key 'nixpkgs' is not a fleet setting; use the fleet's nixpkgs"],
+    ['a prop the fleet does not take', { member: [] }, "WorkspaceFleet 'vision': props key 'member' is not a fleet setting; it takes target, network, fleetName, admins, nixpkgs, defaults, members, rollout"],
+    ['one DNS record for every member', { defaults: { dns: WorkspaceDns.zone({ zoneName: 'ml-zone', recordName: 'ide.ml.example.com' }) } }, "WorkspaceFleet 'vision': defaults.dns 'WorkspaceDns.zone(...)' would give every member the same DNS record; use WorkspaceDns.none(), .cloudEndpoints() or .azureDomainLabel(), which name each member on its own, or give members that need a zone record a GpuWorkspace of their own"],
+    ['a bad cost center, found by the fleet\'s network', { defaults: { costCenter: 'ML Research' }, members: [member('alice')] }, "WorkspaceFleet 'vision': defaults.costCenter 'ML Research' is not a valid label value; use 1-63 lowercase letters, digits, '_' or '-', e.g. 'ml-research'"],
+  ])('%s', (_what, props, message) => {
+    expect(make(props)).toBe(message);
+  });
+
+  test('AWS: admins of more members than the IAM policy quota allows per principal are warned about', () => {
+    const members = Array.from({ length: 11 }, (_, i) => member(`m${i}`, { principal: `arn:aws:iam::123456789012:role/m${i}` }));
+    const built = synthFleet({ members, admins: ['arn:aws:iam::123456789012:role/ml-platform'] }, CloudTarget.aws({ region: 'eu-west-1' }));
+    expect(built.fleet.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
+      "WorkspaceFleet 'vision': admins are granted all 11 members, more than 10: each grant attaches one IAM managed policy to the role, user or group, and AWS allows 10 per principal by default (20 on request); raise the quota before deploying",
+    ]);
   });
 
   test('a target that fixes the machine type is refused: the packages choose it', () => {

@@ -72,7 +72,7 @@ describe('GCP: one network for many workspaces', () => {
     expect(iap.map(([n]) => n)).toEqual([expect.stringMatching(/^team_IapFirewall_/)]);
     expect(iap[0][1]).toMatchObject({
       name: 'team-iap',
-      target_tags: ['mlw-net-team'],
+      target_tags: ['mlwnet-team'],
       allow: [{ protocol: 'tcp', ports: ['22', '443'] }],
       network: ref(built.json, 'google_compute_network', 'team_Network', 'id'),
     });
@@ -84,14 +84,14 @@ describe('GCP: one network for many workspaces', () => {
   test('every VM carries the network tag and sits on the shared subnetwork', () => {
     for (const name of ['alice', 'bob', 'carol']) {
       const vm = built.named('google_compute_instance', name);
-      expect(vm.tags).toEqual([`mlw-${name}`, 'mlw-net-team']);
+      expect(vm.tags).toEqual([`mlw-${name}`, 'mlwnet-team']);
       expect(vm.network_interface[0].network).toBe(ref(built.json, 'google_compute_network', 'team_Network', 'id'));
       expect(vm.network_interface[0].subnetwork).toBe(ref(built.json, 'google_compute_subnetwork', 'team_Subnetwork', 'id'));
     }
   });
 
   test('the resources expose what they made', () => {
-    expect(built.network.gcp?.networkTag).toBe('mlw-net-team');
+    expect(built.network.gcp?.networkTag).toBe('mlwnet-team');
     expect(built.network.aws).toBeUndefined();
     expect(built.workspaces[0].gcp?.network).toBeUndefined();
     expect(built.workspaces[0].gcp?.nat).toBeUndefined();
@@ -315,5 +315,52 @@ describe('a network and a workspace of one name would name their resources alike
     expect(second.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
       "WorkspaceNetwork 'team': networkName 'team' is also used by 'one/team' in stack 'one' on AWS; the names of their service accounts, roles and secrets collide if both stacks deploy to the same account; give one of them another networkName",
     ]);
+  });
+});
+
+describe('what a shared network does not open', () => {
+  test('GCP: only the network\'s IAP rule targets the network tag, whatever the workspaces are named', () => {
+    // `net-team` would have made the tag `mlw-net-team`: the network's is `mlwnet-team`.
+    const built = build(TARGETS.gcp(), [{ id: 'alice' }, { id: 'net-team', access: PUBLIC }]);
+    const rules = Object.values<any>(built.of('google_compute_firewall'));
+    expect(rules.filter((r) => r.target_tags.includes('mlwnet-team')).map((r) => r.name)).toEqual(['team-iap']);
+    expect(rules.filter((r) => r.name.startsWith('net-team-')).map((r) => [r.name, r.target_tags]).sort()).toEqual([
+      ['net-team-acme', ['mlw-net-team']],
+      ['net-team-https', ['mlw-net-team']],
+    ]);
+    expect(built.named('google_compute_instance', 'alice').tags).toEqual(['mlw-alice', 'mlwnet-team']);
+  });
+
+  test('AWS: the network\'s IAM names cannot be a workspace\'s', () => {
+    const built = build(TARGETS.aws(), [], {});
+    expect(built.named('aws_iam_role', 'team_FlowLogRole').name).toBe('mlwnet-team-eu-west-1-flow-logs');
+  });
+
+  test('Azure: the subnet NSG admits SSH and the IDE from the Bastion subnet only', () => {
+    const built = build(TARGETS.azure(), [{ id: 'alice' }]);
+    const nsgName = ref(built.json, 'azurerm_network_security_group', 'team_SecurityGroup', 'name');
+    const inbound = Object.values<any>(built.of('azurerm_network_security_rule')).filter((r) => r.network_security_group_name === nsgName && r.direction === 'Inbound');
+    expect(inbound.map((r) => [r.name, r.access, r.source_address_prefix, r.destination_port_ranges ?? r.destination_port_range, r.protocol])).toEqual([
+      ['allow-bastion', 'Allow', '10.42.1.0/26', ['22', '443'], 'Tcp'],
+      ['deny-all-inbound', 'Deny', '*', '*', '*'],
+    ]);
+  });
+
+  test('Azure: a person granted two workspaces on one network reads its Bastion through one assignment', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const target = TARGETS.azure();
+    const network = new WorkspaceNetwork(stack, 'team', { target });
+    for (const id of ['alice', 'bob']) new GpuWorkspace(stack, id, { target, network, owner: `${id}@example.com` }).grantAccess('11111111-2222-3333-4444-555555555555');
+    const assignments = Object.entries<any>(JSON.parse(Testing.synth(stack, true)).resource.azurerm_role_assignment);
+    const bastion = assignments.filter(([, a]) => /azurerm_bastion_host/.test(a.scope));
+    expect(bastion.map(([n]) => n)).toEqual([expect.stringMatching(/^team_Access-11111111-2222-3333-4444-555555555555-BastionReader_/)]);
+  });
+
+  test('a network in another stack is refused: Terraform takes no remote-state output in depends_on', () => {
+    const app = Testing.app();
+    const network = new WorkspaceNetwork(new TerraformStack(app, 'network'), 'team', { target: TARGETS.aws() });
+    expect(errorOf(() => new GpuWorkspace(new TerraformStack(app, 'people'), 'alice', { target: TARGETS.aws(), network, owner: 'alice@example.com' }))).toBe(
+      "GpuWorkspace 'alice': network 'network/team' is in stack 'network' and the workspace in 'people'; make the network in the workspace's stack (one network per stack and region)",
+    );
   });
 });

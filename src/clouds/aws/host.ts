@@ -351,7 +351,8 @@ export class AwsHost implements MachineHost {
         tags: tags('root'),
       },
       userData: rendered,
-      // A changed document is applied by the bootstrap at the next boot; no replacement.
+      // Never a replacement: the provider stops and starts the instance to change its user data,
+      // and the bootstrap applies the new document at that boot.
       userDataReplaceOnChange: false,
       ...(spec.spot
         ? {

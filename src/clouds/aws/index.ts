@@ -34,6 +34,10 @@ registerWorkspaceCloud({
   namesExistingNetwork: (target) => target.awsOptions!.vpcId !== undefined,
   sharedNetworkTakes: () => true,
   ownerPrincipal: () => undefined,
+  grantsPerPrincipal: {
+    limit: 10,
+    why: 'each grant attaches one IAM managed policy to the role, user or group, and AWS allows 10 per principal by default (20 on request)',
+  },
   validateNetwork: (scope, spec, target) => {
     const options = target.awsOptions!;
     validateAwsPlacement((prop, value, problem) => invalid(scope, spec.kind, prop, value, problem), options);

@@ -215,7 +215,8 @@ export function buildAwsNetwork(scope: Construct, spec: NetworkSpec, target: Aws
   const account = new DataAwsCallerIdentity(scope, 'Account').accountId;
   const parts = awsNetworkParts(scope, {
     name: spec.name,
-    iamName: `mlw-net-${spec.name}-${region}`,
+    // Workspaces' IAM names are `mlw-<name>-...`, which can never read `mlwnet-...`.
+    iamName: `mlwnet-${spec.name}-${region}`,
     region,
     account,
     vpcCidr: target.vpcCidr ?? DEFAULT_VPC_CIDR,

@@ -4,8 +4,11 @@ import { MachineShape } from '../../core/machine-shapes';
 /** `<family>.<size>`: vCPUs, memory (GiB), GPUs. */
 type Row = [size: string, vcpus: number, memoryGiB: number, gpus: number];
 
+/** EC2 counts on-demand vCPUs per instance class group, not per family. */
+const QUOTA: Record<string, string> = { m6i: 'Standard (A, C, D, H, I, M, R, T, Z)', g4dn: 'G and VT', g5: 'G and VT', g6: 'G and VT', p4d: 'P', p4de: 'P', p5: 'P' };
+
 const family = (name: string, gpu: Gpu | undefined, rows: Row[]): MachineShape[] =>
-  rows.map(([size, vcpus, memoryGiB, gpuCount]) => ({ type: `${name}.${size}`, family: name, vcpus, memoryGiB, gpu: gpu?.name, gpuCount }));
+  rows.map(([size, vcpus, memoryGiB, gpuCount]) => ({ type: `${name}.${size}`, family: name, quota: QUOTA[name], vcpus, memoryGiB, gpu: gpu?.name, gpuCount }));
 
 /** The single-GPU sizes and the multi-GPU ones of g5 and g6, which share a layout. */
 const G5_G6: Row[] = [

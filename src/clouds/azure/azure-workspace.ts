@@ -1,3 +1,4 @@
+import { BastionHost } from '@cdktf/provider-azurerm/lib/bastion-host';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { AzureTargetOptions } from '../../core/cloud-target';
@@ -6,6 +7,9 @@ import { BuiltWorkspace } from '../common/built';
 import { AzureHost } from './host';
 import { AzureWorkspaceResources } from './resources';
 import { azureIde, azureIdeWantsDnsLabel } from './roles/ide';
+
+/** The members granted `Reader` on each shared Bastion so far. */
+const SHARED_BASTION_READERS = new WeakMap<BastionHost, Set<string>>();
 
 /**
  * Lets a person, group or service principal use a workspace, on the workspace's own resources:
@@ -22,7 +26,19 @@ export function grantAzureAccess(scope: Construct, resources: AzureWorkspaceReso
     new RoleAssignment(scope, `${id}-${what}`, { scope: target, roleDefinitionName: role, principalId: member });
   grant('VmReader', resources.virtualMachine.id, 'Reader');
   grant('NicReader', resources.networkInterface.id, 'Reader');
-  if (resources.bastionHost) grant('BastionReader', resources.bastionHost.id, 'Reader');
+  const bastion = resources.bastionHost;
+  if (bastion && bastion.node.scope === scope) {
+    grant('BastionReader', bastion.id, 'Reader');
+  } else if (bastion) {
+    // A shared network's Bastion: one assignment per member, made in the network (Azure refuses
+    // a second identical one, and removing one workspace must not take the others' away).
+    const granted = SHARED_BASTION_READERS.get(bastion) ?? new Set<string>();
+    SHARED_BASTION_READERS.set(bastion, granted);
+    if (!granted.has(member)) {
+      granted.add(member);
+      new RoleAssignment(bastion.node.scope!, `${id}-BastionReader`, { scope: bastion.id, roleDefinitionName: 'Reader', principalId: member });
+    }
+  }
   const token = resources.secrets.find((s) => s.node.id === 'ConnectionTokenSecret');
   if (token) grant('Token', token.resourceVersionlessId, 'Key Vault Secrets User');
 }

@@ -378,6 +378,13 @@ export class AzureHost implements MachineHost {
 
     if (!this.isPublic) {
       const ports = ['22', ...this.privatePorts];
+      const more = this.privatePorts.filter((port) => port !== '22' && port !== '443');
+      if (this.shared && more.length > 0) {
+        // The shared subnet's NSG admits 22 and 443 from Bastion and nothing else.
+        throw new Error(
+          `${spec.kind} '${scope.node.id}': port ${more.join(', ')} through Azure Bastion is not admitted by the shared network's subnet NSG (22 and 443 only); leave out network for this workspace`,
+        );
+      }
       const bastionCidr = this.shared ? this.shared.bastionCidr : own?.bastionCidr;
       if (this.throughBastion) {
         this.rule('allow-bastion', { ...bastionRule(bastionCidr!), destinationPortRanges: ports });

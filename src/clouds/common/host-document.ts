@@ -23,13 +23,23 @@ export interface HostDocumentSettings {
  * @internal
  */
 export function hostDocument(spec: WorkspaceSpec, settings: HostDocumentSettings): { readonly doc: Record<string, any>; readonly rendered: string } {
-  const merged: DocumentFragment = Object.assign({}, ...settings.fragments);
+  // Roles own their settings: two that set the same one differently are a bug, not a merge.
+  const merged: Record<string, unknown> = {};
+  for (const fragment of settings.fragments) {
+    for (const [key, value] of Object.entries(fragment)) {
+      if (value === undefined) continue;
+      if (merged[key] !== undefined && JSON.stringify(merged[key]) !== JSON.stringify(value)) {
+        throw new Error(`${spec.kind} '${spec.name}': two roles set the machine document's ${key} differently`);
+      }
+      merged[key] = value;
+    }
+  }
   if (merged.domain === undefined) {
     throw new Error(`${spec.kind} '${spec.name}': no role gave the machine a domain`);
   }
   const doc = machineDocument({
-    ...merged,
-    domain: merged.domain,
+    ...(merged as DocumentFragment),
+    domain: merged.domain as string,
     hostName: spec.name,
     user: spec.user,
     gpu: settings.gpu,

@@ -205,6 +205,10 @@ export class GcpHost implements MachineHost {
         [IAP_TCP_RANGE],
         this.privatePorts.length > 0 ? 'SSH and the IDE through IAP only (OS Login)' : 'SSH through IAP only (OS Login)',
       );
+    } else {
+      // The network's rule admits 22 and 443; other ports a role asks for, to this VM alone.
+      const more = this.privatePorts.filter((port) => port !== '22' && port !== '443');
+      if (more.length > 0) this.firewall('IapFirewall', 'iap', more, [IAP_TCP_RANGE], 'More ports through IAP only, to this workspace');
     }
 
     // A GPU outside the catalog has no preset: the target names the machine type (validated).

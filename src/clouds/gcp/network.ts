@@ -67,9 +67,15 @@ export function gcpNetworkParts(
   return { network, subnetwork, router, nat };
 }
 
-/** The network tag every workspace on a shared network carries; the IAP rule targets it. @internal */
+/**
+ * The network tag every workspace on a shared network carries; the IAP rule targets it. A
+ * workspace's own tag is `mlw-<name>`, which can never read `mlwnet-...`: no workspace's rules
+ * can target the whole network's VMs by picking a name.
+ *
+ * @internal
+ */
 export function gcpSharedNetworkTag(networkName: string): string {
-  return `mlw-net-${networkName}`;
+  return `mlwnet-${networkName}`;
 }
 
 /**
