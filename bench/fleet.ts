@@ -114,18 +114,29 @@ function providerClass(type: string, kind: 'resource' | 'data' | 'provider'): an
   return found;
 }
 
+/** The stack's providers, as the library's stack has them (both baselines: they are not the question). */
+function addProviders(stack: TerraformStack, s: StackDescription): void {
+  for (const [type, configs] of Object.entries(s.providers)) {
+    const Provider = providerClass(type, 'provider');
+    configs.forEach((config, i) => {
+      const p: TerraformProvider = new Provider(stack, `${type}${i}`, {});
+      for (const [k, v] of Object.entries(config as Record<string, unknown>)) p.addOverride(k, v);
+    });
+  }
+}
+
+/** The stack's locals and outputs, as the library's stack has them. */
+function addLocalsAndOutputs(stack: TerraformStack, s: StackDescription): void {
+  for (const [localName, expression] of Object.entries(s.locals)) new TerraformLocal(stack, localName, expression).overrideLogicalId(localName);
+  for (const [outputName, output] of Object.entries(s.outputs)) new TerraformOutput(stack, outputName, output).overrideLogicalId(outputName);
+}
+
 function baselineApp(dir: string, description: Description): App {
   const app = new App({ outdir: dir });
   for (const [name, s] of Object.entries(description.stacks)) {
     const stack = new TerraformStack(app, name);
     new GcsBackend(stack, { bucket: 'ml-research-tfstate', prefix: name });
-    for (const [type, configs] of Object.entries(s.providers)) {
-      const Provider = providerClass(type, 'provider');
-      configs.forEach((config, i) => {
-        const p: TerraformProvider = new Provider(stack, `${type}${i}`, {});
-        for (const [k, v] of Object.entries(config as Record<string, unknown>)) p.addOverride(k, v);
-      });
-    }
+    addProviders(stack, s);
     for (const [kind, list] of [['resource', s.resources], ['data', s.data]] as const) {
       for (const [type, elementName, config] of list) {
         const Element = providerClass(type, kind);
@@ -134,8 +145,7 @@ function baselineApp(dir: string, description: Description): App {
         for (const [k, v] of Object.entries(config)) e.addOverride(k, v);
       }
     }
-    for (const [localName, expression] of Object.entries(s.locals)) new TerraformLocal(stack, localName, expression).overrideLogicalId(localName);
-    for (const [outputName, output] of Object.entries(s.outputs)) new TerraformOutput(stack, outputName, output).overrideLogicalId(outputName);
+    addLocalsAndOutputs(stack, s);
   }
   return app;
 }
@@ -161,13 +171,7 @@ function typedApp(dir: string, description: Description, fallback: Set<string>):
   for (const [name, s] of Object.entries(description.stacks)) {
     const stack = new TerraformStack(app, name);
     new GcsBackend(stack, { bucket: 'ml-research-tfstate', prefix: name });
-    for (const [type, configs] of Object.entries(s.providers)) {
-      const Provider = providerClass(type, 'provider');
-      configs.forEach((config, i) => {
-        const p: TerraformProvider = new Provider(stack, `${type}${i}`, {});
-        for (const [k, v] of Object.entries(config as Record<string, unknown>)) p.addOverride(k, v);
-      });
-    }
+    addProviders(stack, s);
     const all = new Map<string, { kind: 'resource' | 'data'; type: string; name: string; config: Record<string, unknown> }>();
     for (const [type, elementName, config] of s.resources) all.set(`${type}.${elementName}`, { kind: 'resource', type, name: elementName, config });
     for (const [type, elementName, config] of s.data) all.set(`data.${type}.${elementName}`, { kind: 'data', type, name: elementName, config });
@@ -215,8 +219,7 @@ function typedApp(dir: string, description: Description, fallback: Set<string>):
       return made;
     };
     for (const address of all.keys()) build(address);
-    for (const [localName, expression] of Object.entries(s.locals)) new TerraformLocal(stack, localName, expression).overrideLogicalId(localName);
-    for (const [outputName, output] of Object.entries(s.outputs)) new TerraformOutput(stack, outputName, output).overrideLogicalId(outputName);
+    addLocalsAndOutputs(stack, s);
   }
   return app;
 }

@@ -1,17 +1,15 @@
 import { Annotations, Lazy, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { WorkspaceAccess } from '../core/access';
-import { WorkspaceAuth } from '../core/auth';
 import { CloudTarget } from '../core/cloud-target';
 import { MachineShape, pickShape } from '../core/machine-shapes';
 import { GpuPackage } from '../core/packages';
 import { requireShapes, Shape } from '../core/shapes';
-import { DnsMode, WorkspaceDns } from '../core/dns';
+import { DnsMode } from '../core/dns';
 import { WorkspaceSize } from '../core/size';
-import { WorkspaceTls } from '../core/tls';
 import { describe, invalid } from '../core/validation';
 import { NixpkgsPin } from '../core/versions';
-import { constructMember, GpuWorkspace, WorkspaceOptions } from '../workspace/gpu-workspace';
+import { constructMember, GpuWorkspace, WORKSPACE_OPTION_SHAPES, WorkspaceOptions } from '../workspace/gpu-workspace';
 import { isResourceName, NAME_RULE } from '../workspace/validate';
 import { WorkspaceCloud, workspaceCloud } from '../host/workspace-cloud';
 import { WorkspaceNetwork } from '../network/workspace-network';
@@ -399,27 +397,17 @@ const PROP_SHAPES: Record<string, Shape> = {
   nixpkgs: NIXPKGS_SHAPE,
 };
 
-const SHARED_SHAPES: Record<string, Shape> = {
+const PACKAGE_SHAPES: Record<string, Shape> = {
   cpu: 'string',
   gpus: { instanceOf: GpuPackage, example: 'GpuPackage.of(Gpu.NVIDIA_L4, 1) or GpuPackage.NONE' },
-  access: { instanceOf: WorkspaceAccess, example: 'WorkspaceAccess.private() or WorkspaceAccess.public({ allowedCidrs })' },
-  spot: 'boolean',
-  homeDiskSizeGiB: 'number',
-  costCenter: 'string',
-  labels: 'string map',
 };
 
-const DEFAULT_SHAPES: Record<string, Shape> = {
-  ...SHARED_SHAPES,
-  tls: { instanceOf: WorkspaceTls, example: 'WorkspaceTls.letsEncrypt(), .selfSigned() or .privateCa({ ... })' },
-  auth: { instanceOf: WorkspaceAuth, example: 'WorkspaceAuth.connectionToken() or WorkspaceAuth.sso({ ... })' },
-  dns: { instanceOf: WorkspaceDns, example: 'WorkspaceDns.none(), .cloudEndpoints(), .azureDomainLabel() or .zone({ ... })' },
-  bootDiskSizeGiB: 'number',
-  snapshotRetentionDays: 'number',
-  idleStopMinutes: 'number',
-  idleGpuUtilizationPercent: 'number',
-  idleCpuLoadPerCore: 'number',
-  maxRuntimeHours: 'number',
+const DEFAULT_SHAPES: Record<string, Shape> = { ...PACKAGE_SHAPES, ...WORKSPACE_OPTION_SHAPES };
+
+/** What a member may override, typed as the defaults are. */
+const SHARED_SHAPES: Record<string, Shape> = {
+  ...PACKAGE_SHAPES,
+  ...Object.fromEntries(['access', 'spot', 'homeDiskSizeGiB', 'costCenter', 'labels'].map((k) => [k, WORKSPACE_OPTION_SHAPES[k]])),
 };
 
 const MEMBER_SHAPES: Record<string, Shape> = {

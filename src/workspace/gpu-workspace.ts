@@ -338,18 +338,13 @@ export class GpuWorkspace extends Construct {
   private readonly resources: unknown;
 }
 
-/** The type of each prop, checked before anything reads one. */
-const PROP_SHAPES: Record<string, Shape> = {
-  owner: 'string',
-  workspaceName: 'string',
-  size: 'string',
-  gpu: { instanceOf: Gpu, example: "Gpu.NVIDIA_L4 or Gpu.of('nvidia-l4')" },
+/** The type of each of the {@link WorkspaceOptions}, shared with the fleet's defaults. @internal */
+export const WORKSPACE_OPTION_SHAPES: Record<string, Shape> = {
   access: { instanceOf: WorkspaceAccess, example: 'WorkspaceAccess.private() or WorkspaceAccess.public({ allowedCidrs })' },
   tls: { instanceOf: WorkspaceTls, example: 'WorkspaceTls.letsEncrypt(), .selfSigned() or .privateCa({ ... })' },
   auth: { instanceOf: WorkspaceAuth, example: 'WorkspaceAuth.connectionToken() or WorkspaceAuth.sso({ ... })' },
   dns: { instanceOf: WorkspaceDns, example: 'WorkspaceDns.none(), .cloudEndpoints(), .azureDomainLabel() or .zone({ ... })' },
   spot: 'boolean',
-  running: 'boolean',
   homeDiskSizeGiB: 'number',
   bootDiskSizeGiB: 'number',
   snapshotRetentionDays: 'number',
@@ -359,6 +354,16 @@ const PROP_SHAPES: Record<string, Shape> = {
   idleGpuUtilizationPercent: 'number',
   idleCpuLoadPerCore: 'number',
   maxRuntimeHours: 'number',
+};
+
+/** The type of each prop, checked before anything reads one. */
+const PROP_SHAPES: Record<string, Shape> = {
+  ...WORKSPACE_OPTION_SHAPES,
+  owner: 'string',
+  workspaceName: 'string',
+  size: 'string',
+  gpu: { instanceOf: Gpu, example: "Gpu.NVIDIA_L4 or Gpu.of('nvidia-l4')" },
+  running: 'boolean',
   nixpkgs: { instanceOf: NixpkgsPin, example: 'NixpkgsPin.of({ rev, narHash })' },
   network: { instanceOf: WorkspaceNetwork, example: "new WorkspaceNetwork(this, 'team', { target })" },
 };
