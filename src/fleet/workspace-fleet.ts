@@ -206,6 +206,16 @@ export class WorkspaceFleet extends Construct {
       }
     }
 
+    // One grant per admin for the whole fleet where the cloud takes it (AWS: one policy, not one
+    // per member, which would run into the managed-policy quota per principal).
+    const grantAll = this.cloud.grantAll;
+    if (grantAll) {
+      const fail = (problem: string) => new Error(`WorkspaceFleet '${id}': admins member ${problem}`);
+      const property = this.cloud.resourcesProperty;
+      for (const admin of new Set(props.admins ?? [])) {
+        grantAll(this, name, props.target, () => [...this.byName.values()].map((w) => w[property]), admin, fail);
+      }
+    }
     for (const member of props.members ?? []) this.addMember(member);
 
     // Reported once every member is in (addMember may come after the constructor).
@@ -284,10 +294,11 @@ export class WorkspaceFleet extends Construct {
       workspace.grantAccess(principal);
     } else {
       Annotations.of(workspace).addWarning(
-        `${where}: member '${name}' has no principal, so nobody is granted access to its workspace; set principal (on ${this.cloud.cloudName}, ${this.cloud.cloudName === 'AWS' ? 'an IAM role, user or group ARN' : 'a Microsoft Entra object id'})`,
+        `${where}: member '${name}' has no principal, so nobody is granted access to its workspace; set principal (on ${this.cloud.cloudName}, ${this.cloud.principalForm})`,
       );
     }
-    for (const admin of this.props.admins ?? []) workspace.grantAccess(admin);
+    // Where the cloud grants a group at once (AWS), admins were granted in the constructor.
+    if (!this.cloud.grantAll) for (const admin of this.props.admins ?? []) workspace.grantAccess(admin);
     return workspace;
   }
 
@@ -361,12 +372,6 @@ export class WorkspaceFleet extends Construct {
     }
     if (rollout && rollout.canaryNixpkgs.rev === fleetPin.rev) {
       errors.push(`WorkspaceFleet '${this.node.id}': rollout.canaryNixpkgs is the fleet's own revision ${fleetPin.rev.slice(0, 12)}; the rollout is promoted: remove it`);
-    }
-    const quota = this.cloud.grantsPerPrincipal;
-    if (quota && (this.props.admins ?? []).length > 0 && this.byName.size > quota.limit) {
-      Annotations.of(this).addWarning(
-        `WorkspaceFleet '${this.node.id}': admins are granted all ${this.byName.size} members, more than ${quota.limit}: ${quota.why}; raise the quota before deploying`,
-      );
     }
     const capacity = this.capacity();
     if (capacity.length > 0) {

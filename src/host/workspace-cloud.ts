@@ -47,11 +47,14 @@ export interface WorkspaceCloud {
   namesExistingNetwork(target: CloudTarget): boolean;
   /** Whether a shared network takes workspaces of an access mode (Azure's: private only). */
   sharedNetworkTakes(mode: AccessMode): boolean;
+  /** How a principal is written on this cloud, for messages (`an IAM role, user or group ARN`). */
+  readonly principalForm: string;
   /**
-   * How many workspaces one principal can be granted before a cloud quota stops the apply, and
-   * why (AWS: one managed policy per grant, attached to the principal); undefined: no such limit.
+   * Grants a member every workspace of a group at once (a fleet's admins), where one grant per
+   * workspace would run into a cloud quota (AWS: managed policies per principal). `workspaces`
+   * is read at synthesis. Undefined: the front door grants each workspace.
    */
-  readonly grantsPerPrincipal?: { readonly limit: number; readonly why: string };
+  grantAll?(scope: Construct, label: string, target: CloudTarget, workspaces: () => unknown[], member: string, fail: (problem: string) => Error): void;
   /** The principal that grants an owner access, when the cloud can derive it from the email (GCP). */
   ownerPrincipal(owner: string): string | undefined;
   /** Checks a shared network's placement; throws the library's errors. */

@@ -380,12 +380,40 @@ describe('a fleet checks its own props and names itself in every message', () =>
     expect(make(props)).toBe(message);
   });
 
-  test('AWS: admins of more members than the IAM policy quota allows per principal are warned about', () => {
+  test('AWS: an admin of many members gets one policy for all of them, not one per member (the quota is 10 per principal)', () => {
     const members = Array.from({ length: 11 }, (_, i) => member(`m${i}`, { principal: `arn:aws:iam::123456789012:role/m${i}` }));
     const built = synthFleet({ members, admins: ['arn:aws:iam::123456789012:role/ml-platform'] }, CloudTarget.aws({ region: 'eu-west-1' }));
-    expect(built.fleet.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
-      "WorkspaceFleet 'vision': admins are granted all 11 members, more than 10: each grant attaches one IAM managed policy to the role, user or group, and AWS allows 10 per principal by default (20 on request); raise the quota before deploying",
-    ]);
+    const attachments = Object.values<any>(built.json.resource.aws_iam_role_policy_attachment).filter((a) => a.role === 'ml-platform');
+    expect(attachments).toHaveLength(1);
+    const policies = Object.entries<any>(built.json.resource.aws_iam_policy).filter(([, p]) => p.name.startsWith('mlwfleet-'));
+    expect(policies.map(([, p]) => p.name)).toEqual([expect.stringMatching(/^mlwfleet-vision-eu-west-1-access-[0-9a-f]{8}$/)]);
+    const document = Object.entries<any>(built.json.data.aws_iam_policy_document).find(([n]) => n.startsWith('vision_Access-role-ml-platform-'))![1];
+    const [sessions, , tokens] = document.statement;
+    expect(sessions.sid).toBe('StartSessionsToTheseWorkspaces');
+    expect(sessions.resources.filter((r: string) => r.startsWith('${aws_instance.'))).toHaveLength(11);
+    expect(tokens).toMatchObject({ sid: 'ReadConnectionTokens', actions: ['secretsmanager:GetSecretValue'] });
+    expect(tokens.resources).toHaveLength(11);
+    // Each member's own principal still gets its own workspace alone.
+    const own = Object.values<any>(built.json.data.aws_iam_policy_document).filter((d) => d.statement[0].sid === 'StartSessionsToThisWorkspace');
+    expect(own).toHaveLength(11);
+    expect(built.fleet.node.metadata.filter((m) => m.type === '@cdktf/warn')).toEqual([]);
+  });
+
+  test('AWS: a member added after the admins is in their policy too', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    const fleet = new WorkspaceFleet(stack, 'vision', { target: CloudTarget.aws({ region: 'eu-west-1' }), admins: ['arn:aws:iam::123456789012:group/ml-admins'] });
+    fleet.addMember(member('alice', { principal: 'arn:aws:iam::123456789012:role/alice' }));
+    const json = JSON.parse(Testing.synth(stack, true));
+    const document = Object.entries<any>(json.data.aws_iam_policy_document).find(([n]) => n.startsWith('vision_Access-group-ml-admins-'))![1];
+    expect(document.statement[0].resources.filter((r: string) => r.startsWith('${aws_instance.'))).toEqual([expect.stringMatching(/^\$\{aws_instance\.vision_alice_[0-9A-F]+\.arn\}$/)]);
+    expect(Object.values<any>(json.resource.aws_iam_group_policy_attachment).map((a) => a.group)).toEqual(['ml-admins']);
+  });
+
+  test('AWS: an admin that is not an IAM ARN is refused by the fleet', () => {
+    expect(make({ admins: ['alice@example.com'] }, CloudTarget.aws({ region: 'eu-west-1' }))).toBe(
+      "WorkspaceFleet 'vision': admins member 'alice@example.com' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'",
+    );
   });
 
   test('a target that fixes the machine type is refused: the packages choose it', () => {

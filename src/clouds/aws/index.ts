@@ -3,7 +3,7 @@ import { WorkspaceDns } from '../../core/dns';
 import { AWS_SHAPES } from './shapes';
 import { registerWorkspaceCloud } from '../../host/workspace-cloud';
 import { invalid, knownAndDifferent } from '../../core/validation';
-import { buildAwsWorkspace, grantAwsAccess } from './aws-workspace';
+import { buildAwsWorkspace, grantAwsAccess, grantAwsAccessToAll } from './aws-workspace';
 import { buildAwsNetwork } from './network';
 import { AwsWorkspaceResources } from './resources';
 import { validateAwsPlacement, validateAwsTarget } from './validate';
@@ -19,11 +19,14 @@ registerWorkspaceCloud({
     return { ...built, defaultChild: built.resources.instance };
   },
   grant: (scope, name, target, resources, member, fail) => {
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user|group)\/[\w+=,.@/-]+$/.test(member)) {
-      throw fail(`'${member}' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'`);
-    }
+    checkPrincipal(member, fail);
     grantAwsAccess(scope, name, target.awsOptions!, resources as AwsWorkspaceResources, member);
   },
+  grantAll: (scope, label, target, workspaces, member, fail) => {
+    checkPrincipal(member, fail);
+    grantAwsAccessToAll(scope, label, target.awsOptions!, workspaces as () => AwsWorkspaceResources[], member);
+  },
+  principalForm: 'an IAM role, user or group ARN',
   cloudName: 'AWS',
   shapes: AWS_SHAPES,
   quotaRegion: (target) => target.awsOptions!.region,
@@ -34,10 +37,7 @@ registerWorkspaceCloud({
   namesExistingNetwork: (target) => target.awsOptions!.vpcId !== undefined,
   sharedNetworkTakes: () => true,
   ownerPrincipal: () => undefined,
-  grantsPerPrincipal: {
-    limit: 10,
-    why: 'each grant attaches one IAM managed policy to the role, user or group, and AWS allows 10 per principal by default (20 on request)',
-  },
+
   validateNetwork: (scope, spec, target) => {
     const options = target.awsOptions!;
     validateAwsPlacement((prop, value, problem) => invalid(scope, spec.kind, prop, value, problem), options);
@@ -75,3 +75,10 @@ registerWorkspaceCloud({
     return undefined;
   },
 });
+
+/** Refuses what is not an IAM role, user or group ARN. */
+function checkPrincipal(member: string, fail: (problem: string) => Error): void {
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user|group)\/[\w+=,.@/-]+$/.test(member)) {
+    throw fail(`'${member}' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'`);
+  }
+}

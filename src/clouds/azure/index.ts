@@ -34,6 +34,7 @@ registerWorkspaceCloud({
   },
   namesExistingNetwork: (target) => target.azureOptions!.subnetId !== undefined,
   sharedNetworkTakes: (mode) => mode === AccessMode.PRIVATE,
+  principalForm: "a Microsoft Entra object id",
   ownerPrincipal: () => undefined,
   validateNetwork: (scope, spec, target) => {
     const options = target.azureOptions!;

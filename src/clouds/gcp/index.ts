@@ -42,6 +42,7 @@ registerWorkspaceCloud({
   },
   namesExistingNetwork: (target) => target.gcpOptions!.network !== undefined,
   sharedNetworkTakes: () => true,
+  principalForm: "an IAM principal such as 'user:alice@example.com'",
   ownerPrincipal: (owner) => `user:${owner}`,
   validateNetwork: (scope, spec, target) => {
     const options = target.gcpOptions!;
