@@ -163,13 +163,13 @@ export class WorkspaceFleet extends Construct {
     super(scope, id);
     this.kind = 'WorkspaceFleet';
     requireShapes(`WorkspaceFleet '${id}'`, props, '{ target, members?, defaults?, network?, admins?, nixpkgs?, rollout? }', PROP_SHAPES, ['target']);
-    refuseUnknownKeys(this, 'props', props, { ...PROP_SHAPES, defaults: 'string', members: 'string', rollout: 'string' });
+    refuseUnknownKeys(this, 'props', props, [...Object.keys(PROP_SHAPES), 'defaults', 'members', 'rollout']);
     if (props.members !== undefined && !Array.isArray(props.members)) {
       throw invalid(this, this.kind, 'members', props.members, 'must be a list of members: [{ name, owner, ... }]');
     }
     if (props.defaults !== undefined) {
       requireShapes(`WorkspaceFleet '${id}'`, props.defaults, '{ cpu?, gpus?, access?, ... }', DEFAULT_SHAPES);
-      refuseUnknownKeys(this, 'defaults', props.defaults, DEFAULT_SHAPES);
+      refuseUnknownKeys(this, 'defaults', props.defaults, Object.keys(DEFAULT_SHAPES));
       if (props.defaults.dns?.mode === DnsMode.ZONE) {
         throw invalid(
           this,
@@ -232,7 +232,7 @@ export class WorkspaceFleet extends Construct {
   public addMember(member: WorkspaceFleetMember): GpuWorkspace {
     const where = `WorkspaceFleet '${this.node.id}'`;
     requireShapes(`${where}: member`, member, '{ name, owner, cpu?, gpus?, ... }', MEMBER_SHAPES, ['name', 'owner']);
-    refuseUnknownKeys(this, `member '${String(member.name)}'`, member, MEMBER_SHAPES);
+    refuseUnknownKeys(this, `member '${String(member.name)}'`, member, Object.keys(MEMBER_SHAPES));
     const name = member.name;
     if (!isResourceName(name)) {
       throw invalid(this, this.kind, 'member name', name, `is not a valid member name; use ${NAME_RULE}`);
@@ -428,10 +428,10 @@ const MEMBER_SHAPES: Record<string, Shape> = {
 const SPELLINGS: Record<string, string> = { gpu: 'gpus', size: 'cpu', workspaceName: 'name', nixpkgs: "the fleet's nixpkgs", dns: "the fleet's defaults.dns", tls: "the fleet's defaults.tls", auth: "the fleet's defaults.auth" };
 
 /** Refuses keys a fleet does not read (a JavaScript caller's `gpu:` would otherwise be a machine without one). */
-function refuseUnknownKeys(scope: Construct, where: string, value: object, shapes: Record<string, Shape>): void {
+function refuseUnknownKeys(scope: Construct, where: string, value: object, known: string[]): void {
   for (const key of Object.keys(value)) {
-    if (key in shapes) continue;
-    const hint = SPELLINGS[key] ? `; use ${SPELLINGS[key]}` : `; it takes ${Object.keys(shapes).join(', ')}`;
+    if (known.includes(key)) continue;
+    const hint = SPELLINGS[key] ? `; use ${SPELLINGS[key]}` : `; it takes ${known.join(', ')}`;
     throw invalid(scope, 'WorkspaceFleet', `${where} key`, key, `is not a fleet setting${hint}`);
   }
 }

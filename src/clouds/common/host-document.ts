@@ -51,8 +51,3 @@ export function hostDocument(spec: WorkspaceSpec, settings: HostDocumentSettings
   });
   return { doc, rendered: renderMachineDocument(doc) };
 }
-
-/** {@link hostDocument}'s rendering. @internal */
-export function renderHostDocument(spec: WorkspaceSpec, settings: HostDocumentSettings): string {
-  return hostDocument(spec, settings).rendered;
-}

@@ -21,7 +21,7 @@ import { DocumentFragment, Egress, HostPrincipal, HostSecret, MachineHost, Publi
 import { MachineSecret, METADATA_KEY } from '../../nixos/machine-config';
 import { recordIntent } from '../../policy/rule';
 import { WorkspaceSpec } from '../../host/workspace-spec';
-import { renderHostDocument } from '../common/host-document';
+import { hostDocument } from '../common/host-document';
 import { ensureProvider, ensureRandomProvider } from '../common/providers';
 import { validateProviderTags } from '../common/tag-limits';
 import { gcpMachine } from './machine-types';
@@ -219,7 +219,7 @@ export class GcpHost implements MachineHost {
     const acceleratorCount = spec.gpu ? spec.machine?.gpuCount ?? Math.max(machine?.acceleratorCount ?? 1, 1) : 0;
     const gpu = acceleratorCount > 0;
 
-    const document = renderHostDocument(spec, {
+    const { rendered: document } = hostDocument(spec, {
       cloud: 'gcp',
       gpu,
       homeDevice: `/dev/disk/by-id/google-${HOME_DEVICE}`,
