@@ -22,7 +22,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Aspects, GcsBackend, TerraformLocal, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
-import { CloudTarget, GpuWorkspace, WorkspaceAccess, WorkspaceDns, WorkspacePolicyChecks } from '../src';
+import { CloudTarget, GpuWorkspace, WorkspaceAccess, WorkspaceDns, WorkspacePolicyChecks } from 'cdktf-ml-workspace';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 const [mode, nText, outdir, baselineFile] = process.argv.slice(2);
 const n = Number(nText);
@@ -38,9 +41,9 @@ const AZURE_IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourc
 function libraryApp(dir: string): App {
   const app = new App({ outdir: dir });
   const clouds: [string, (i: number) => CloudTarget][] = [
-    ['gcp', () => CloudTarget.gcp({ project: 'ml-research-sandbox', region: 'europe-west4', zone: 'europe-west4-a' })],
-    ['aws', () => CloudTarget.aws({ region: 'eu-west-1' })],
-    ['azure', () => CloudTarget.azure({ location: 'westeurope', imageId: AZURE_IMAGE, keyVaultAllowedCidrs: ['198.51.100.0/24'] })],
+    ['gcp', () => GcpTarget.of({ project: 'ml-research-sandbox', region: 'europe-west4', zone: 'europe-west4-a' })],
+    ['aws', () => AwsTarget.of({ region: 'eu-west-1' })],
+    ['azure', () => AzureTarget.of({ location: 'westeurope', imageId: AZURE_IMAGE, keyVaultAllowedCidrs: ['198.51.100.0/24'] })],
   ];
   clouds.forEach(([cloud, target], k) => {
     const stack = new TerraformStack(app, cloud);

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
-# Builds the Python binding with jsii-pacmak, installs it with cdktf from PyPI into
-# .venv/python, synthesizes every examples/python-<name> with it and checks that each result
-# equals the TypeScript example examples/<name>, resource by resource.
+# Builds the Python binding of every package (the core and one per cloud) with jsii-pacmak,
+# installs them with cdktf from PyPI into .venv/python, synthesizes every examples/python-<name>
+# with them and checks that each result equals the TypeScript example examples/<name>, resource
+# by resource.
 #
 #   npm run test:bindings
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CHECKPOINT_DISABLE=1
 
-echo "== jsii build and Python package"
+echo "== jsii build and Python packages"
 npx projen compile
-rm -rf dist/python
-npx jsii-pacmak --target python
-wheel=$(ls dist/python/*.whl)
+rm -rf dist/python packages/*/dist/python
+# One run over the four packages: pacmak builds them in dependency order, the core first.
+npx jsii-pacmak --target python --outdir dist packages/core packages/gcp packages/aws packages/azure
+wheels=(dist/python/*.whl)
 
-echo "== install $(basename "$wheel") into .venv/python"
+echo "== install ${wheels[*]##*/} into .venv/python"
 [ -x .venv/python/bin/python ] || python3 -m venv .venv/python
 .venv/python/bin/pip install --quiet --disable-pip-version-check -r examples/python-gcp-workspace/requirements.txt
-.venv/python/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheel"
-.venv/python/bin/pip install --quiet --disable-pip-version-check "$wheel"
+.venv/python/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "${wheels[@]}"
+.venv/python/bin/pip install --quiet --disable-pip-version-check "${wheels[@]}"
 
 status=0
 for example in examples/python-*/; do

@@ -6,17 +6,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Aspects, AzurermBackend, GcsBackend, S3Backend, TerraformStack } from 'cdktf';
-import { CloudTarget, GpuWorkspace, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspacePolicyChecks } from '../src';
+import { GpuWorkspace, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspacePolicyChecks } from 'cdktf-ml-workspace';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 /** Where the configurations are written. */
 export const SCAN_DIR = path.resolve(__dirname, '..', 'cdktf.out', 'scan');
 
-const GCP = CloudTarget.gcp({ project: 'ml-research-sandbox', region: 'europe-west4', zone: 'europe-west4-a' });
-const AWS = CloudTarget.aws({ region: 'eu-west-1' });
+const GCP = GcpTarget.of({ project: 'ml-research-sandbox', region: 'europe-west4', zone: 'europe-west4-a' });
+const AWS = AwsTarget.of({ region: 'eu-west-1' });
 const AZURE_IMAGE =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ml-images/providers/Microsoft.Compute/galleries/mlworkspace/images/nixos/versions/1.0.0';
 const azure = (ssoKeyVaultId?: string) =>
-  CloudTarget.azure({ location: 'westeurope', imageId: AZURE_IMAGE, keyVaultAllowedCidrs: ['198.51.100.0/24'], ssoKeyVaultId });
+  AzureTarget.of({ location: 'westeurope', imageId: AZURE_IMAGE, keyVaultAllowedCidrs: ['198.51.100.0/24'], ssoKeyVaultId });
 
 /** A stack as a platform team would write it: a remote, encrypted state backend and the checks. */
 function stack(app: App, name: string, backend: (s: TerraformStack) => void): TerraformStack {

@@ -1,6 +1,8 @@
 import { App, TerraformStack, Testing } from 'cdktf';
-import { CloudTarget, GcpTargetOptions, GpuWorkspace, GpuWorkspaceProps } from '../src';
+import { GpuWorkspace, GpuWorkspaceProps } from 'cdktf-ml-workspace';
 import { parseJsonencode } from './hcl';
+import { GcpTarget, GcpTargetOptions } from 'cdktf-ml-workspace-gcp';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 export const GCP: GcpTargetOptions = { project: 'ml-prod-123', region: 'europe-west4', zone: 'europe-west4-a' };
 
@@ -38,7 +40,7 @@ export function gcpWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: Par
   return synthStack(
     (stack) =>
       new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.gcp({ ...GCP, ...target }),
+        target: GcpTarget.of({ ...GCP, ...target }),
         owner: 'alice@example.com',
         ...props,
       }),
@@ -50,7 +52,7 @@ export function buildError(props: Partial<GpuWorkspaceProps> = {}, target: Parti
   const stack = new TerraformStack(Testing.app(), 'test');
   try {
     new GpuWorkspace(stack, id, {
-      target: CloudTarget.gcp({ ...GCP, ...target }),
+      target: GcpTarget.of({ ...GCP, ...target }),
       owner: 'alice@example.com',
       ...props,
     });
@@ -73,11 +75,11 @@ export function machineDoc(instance: any): any {
 export const DEPLOYER_RANGES = ['198.51.100.0/24'];
 
 /** An Azure workspace named `alice` with the given props over a minimal valid set (a managed image). */
-export function azureWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: Partial<Parameters<typeof CloudTarget.azure>[0]> = {}): Synthesized {
+export function azureWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: Partial<Parameters<typeof AzureTarget.of>[0]> = {}): Synthesized {
   return synthStack(
     (stack) =>
       new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.azure({
+        target: AzureTarget.of({
           location: 'westeurope',
           imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
           ...target,
@@ -91,11 +93,11 @@ export function azureWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: P
 }
 
 /** Builds an Azure workspace (without synthesizing) and returns the error message, for validation tests. */
-export function azureBuildError(props: Partial<GpuWorkspaceProps> = {}, target: Partial<Parameters<typeof CloudTarget.azure>[0]> = {}, id = 'alice'): string {
+export function azureBuildError(props: Partial<GpuWorkspaceProps> = {}, target: Partial<Parameters<typeof AzureTarget.of>[0]> = {}, id = 'alice'): string {
   const stack = new TerraformStack(Testing.app(), 'test');
   try {
     new GpuWorkspace(stack, id, {
-      target: CloudTarget.azure({
+      target: AzureTarget.of({
         location: 'westeurope',
         imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
         ...target,

@@ -6,7 +6,8 @@
 //   AWS_REGION=eu-west-1 ML_WORKSPACE_STATE_BUCKET=my-tfstate-bucket npx cdktf deploy
 import { App, Aspects, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, Gpu, GpuPackage, WorkspaceFleet, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { Gpu, GpuPackage, WorkspaceFleet, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
 
 class AwsFleetStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -24,7 +25,7 @@ class AwsFleetStack extends TerraformStack {
     // The people's IAM roles (e.g. from IAM Identity Center) in the account.
     const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
     new WorkspaceFleet(this, 'vision', {
-      target: CloudTarget.aws({ region }),
+      target: AwsTarget.of({ region }),
       defaults: {
         cpu: WorkspaceSize.MEDIUM,
         gpus: GpuPackage.of(Gpu.NVIDIA_L4),

@@ -7,7 +7,6 @@
 import { App, Aspects, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  CloudTarget,
   Gpu,
   GpuWorkspace,
   WorkspaceAccess,
@@ -15,6 +14,7 @@ import {
   WorkspacePolicyChecks,
   WorkspaceSize,
 } from 'cdktf-ml-workspace';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
 
 class AwsWorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -32,7 +32,7 @@ class AwsWorkspaceStack extends TerraformStack {
     state.addOverride('use_lockfile', true);
 
     const workspace = new GpuWorkspace(this, 'alice', {
-      target: CloudTarget.aws({ region: process.env.AWS_REGION ?? 'eu-west-1' }),
+      target: AwsTarget.of({ region: process.env.AWS_REGION ?? 'eu-west-1' }),
       owner: 'alice@example.com',
       costCenter: 'ml-research',
       size: WorkspaceSize.MEDIUM,

@@ -7,7 +7,8 @@
 //   ML_WORKSPACE_STATE_ACCOUNT=<storage account> npx cdktf deploy
 import { App, Aspects, AzurermBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, Gpu, GpuPackage, WorkspaceFleet, WorkspaceNetwork, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { Gpu, GpuPackage, WorkspaceFleet, WorkspaceNetwork, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 class AzureFleetStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -21,7 +22,7 @@ class AzureFleetStack extends TerraformStack {
       useAzureadAuth: true,
     });
 
-    const target = CloudTarget.azure({
+    const target = AzureTarget.of({
       location: 'westeurope',
       imageId:
         process.env.ML_WORKSPACE_IMAGE_ID ??

@@ -7,7 +7,8 @@
 //   ML_WORKSPACE_OWNER_OID=<your Entra object id> ML_WORKSPACE_STATE_ACCOUNT=<storage account> npx cdktf deploy
 import { App, Aspects, AzurermBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, Gpu, GpuWorkspace, WorkspaceAccess, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { Gpu, GpuWorkspace, WorkspaceAccess, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 class AzureWorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -25,7 +26,7 @@ class AzureWorkspaceStack extends TerraformStack {
     });
 
     const workspace = new GpuWorkspace(this, 'alice', {
-      target: CloudTarget.azure({
+      target: AzureTarget.of({
         location: 'westeurope',
         // The NixOS image built from this repository's flake and uploaded once
         // (README: "Azure image"); Azure has no official NixOS image.

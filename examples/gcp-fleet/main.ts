@@ -7,7 +7,8 @@
 //   GOOGLE_CLOUD_PROJECT=my-project ML_WORKSPACE_STATE_BUCKET=my-tfstate-bucket npx cdktf deploy
 import { App, Aspects, GcsBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, Gpu, GpuPackage, NixpkgsPin, WorkspaceFleet, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { Gpu, GpuPackage, NixpkgsPin, WorkspaceFleet, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
 
 class GcpFleetStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -16,7 +17,7 @@ class GcpFleetStack extends TerraformStack {
     new GcsBackend(this, { bucket: process.env.ML_WORKSPACE_STATE_BUCKET ?? 'ml-research-tfstate', prefix: 'ml-workspace/gcp-fleet' });
 
     const fleet = new WorkspaceFleet(this, 'vision', {
-      target: CloudTarget.gcp({
+      target: GcpTarget.of({
         project: process.env.GOOGLE_CLOUD_PROJECT ?? 'ml-research-sandbox',
         region: 'europe-west4',
         zone: 'europe-west4-a',

@@ -5,7 +5,8 @@
 //   GOOGLE_CLOUD_PROJECT=my-project ML_WORKSPACE_STATE_BUCKET=my-tfstate-bucket npx cdktf deploy
 import { App, Aspects, GcsBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, Gpu, GpuWorkspace, WorkspaceAccess, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { Gpu, GpuWorkspace, WorkspaceAccess, WorkspacePolicyChecks, WorkspaceSize } from 'cdktf-ml-workspace';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
 
 class GcpWorkspaceStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -16,7 +17,7 @@ class GcpWorkspaceStack extends TerraformStack {
     new GcsBackend(this, { bucket: process.env.ML_WORKSPACE_STATE_BUCKET ?? 'ml-research-tfstate', prefix: 'ml-workspace/gcp' });
 
     const workspace = new GpuWorkspace(this, 'alice', {
-      target: CloudTarget.gcp({
+      target: GcpTarget.of({
         project: process.env.GOOGLE_CLOUD_PROJECT ?? 'ml-research-sandbox',
         region: 'europe-west4',
         zone: 'europe-west4-a',

@@ -8,7 +8,6 @@ from cdktf import App, Aspects, S3Backend, TerraformStack
 from constructs import Construct
 
 from cdktf_ml_workspace import (
-    CloudTarget,
     Gpu,
     GpuWorkspace,
     WorkspaceAccess,
@@ -16,6 +15,7 @@ from cdktf_ml_workspace import (
     WorkspacePolicyChecks,
     WorkspaceSize,
 )
+from cdktf_ml_workspace_aws import AwsTarget
 
 
 class AwsWorkspaceStack(TerraformStack):
@@ -37,7 +37,7 @@ class AwsWorkspaceStack(TerraformStack):
         workspace = GpuWorkspace(
             self,
             "alice",
-            target=CloudTarget.aws(region=os.environ.get("AWS_REGION", "eu-west-1")),
+            target=AwsTarget.of(region=os.environ.get("AWS_REGION", "eu-west-1")),
             owner="alice@example.com",
             cost_center="ml-research",
             size=WorkspaceSize.MEDIUM,

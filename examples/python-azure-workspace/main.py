@@ -9,13 +9,13 @@ from cdktf import App, Aspects, AzurermBackend, TerraformStack
 from constructs import Construct
 
 from cdktf_ml_workspace import (
-    CloudTarget,
     Gpu,
     GpuWorkspace,
     WorkspaceAccess,
     WorkspacePolicyChecks,
     WorkspaceSize,
 )
+from cdktf_ml_workspace_azure import AzureTarget
 
 
 class AzureWorkspaceStack(TerraformStack):
@@ -37,7 +37,7 @@ class AzureWorkspaceStack(TerraformStack):
         workspace = GpuWorkspace(
             self,
             "alice",
-            target=CloudTarget.azure(
+            target=AzureTarget.of(
                 location="westeurope",
                 # The NixOS image built from this repository's flake and uploaded once
                 # (README: "Azure image"); Azure has no official NixOS image.

@@ -8,7 +8,6 @@ from cdktf import App, Aspects, GcsBackend, TerraformStack
 from constructs import Construct
 
 from cdktf_ml_workspace import (
-    CloudTarget,
     Gpu,
     GpuPackage,
     NixpkgsPin,
@@ -19,6 +18,7 @@ from cdktf_ml_workspace import (
     WorkspacePolicyChecks,
     WorkspaceSize,
 )
+from cdktf_ml_workspace_gcp import GcpTarget
 
 
 class GcpFleetStack(TerraformStack):
@@ -34,7 +34,7 @@ class GcpFleetStack(TerraformStack):
         fleet = WorkspaceFleet(
             self,
             "vision",
-            target=CloudTarget.gcp(
+            target=GcpTarget.of(
                 project=os.environ.get("GOOGLE_CLOUD_PROJECT", "ml-research-sandbox"),
                 region="europe-west4",
                 zone="europe-west4-a",

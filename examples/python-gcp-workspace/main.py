@@ -8,13 +8,13 @@ from cdktf import App, Aspects, GcsBackend, TerraformStack
 from constructs import Construct
 
 from cdktf_ml_workspace import (
-    CloudTarget,
     Gpu,
     GpuWorkspace,
     WorkspaceAccess,
     WorkspacePolicyChecks,
     WorkspaceSize,
 )
+from cdktf_ml_workspace_gcp import GcpTarget
 
 
 class GcpWorkspaceStack(TerraformStack):
@@ -32,7 +32,7 @@ class GcpWorkspaceStack(TerraformStack):
         workspace = GpuWorkspace(
             self,
             "alice",
-            target=CloudTarget.gcp(
+            target=GcpTarget.of(
                 project=os.environ.get("GOOGLE_CLOUD_PROJECT", "ml-research-sandbox"),
                 region="europe-west4",
                 zone="europe-west4-a",

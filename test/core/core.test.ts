@@ -1,9 +1,9 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Gpu, NixpkgsPin } from '../../src';
-import { toLabelValue } from '../../src/core/label-rules';
-import { cidrProblem } from '../../src/core/cidr';
+import { Gpu, NixpkgsPin } from 'cdktf-ml-workspace';
+import { toLabelValue } from 'cdktf-ml-workspace/lib/core/label-rules';
+import { cidrProblem } from 'cdktf-ml-workspace/lib/core/cidr';
 
 describe('Gpu catalog', () => {
   test('catalog entries are found by name and print as their constant', () => {

@@ -1,7 +1,10 @@
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 
-const SRC = path.resolve(__dirname, '..', '..', 'src');
+const PACKAGES = path.resolve(__dirname, '..', '..', 'packages');
+const CLOUD_PROVIDERS: Record<string, string> = { gcp: '@cdktf/provider-google', aws: '@cdktf/provider-aws', azure: '@cdktf/provider-azurerm' };
+const UTILITY_PROVIDERS = ['@cdktf/provider-tls', '@cdktf/provider-random', '@cdktf/provider-time'];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -10,46 +13,78 @@ function sources(dir: string): string[] {
   });
 }
 
-const imports = sources(SRC).flatMap((file) =>
-  [...fs.readFileSync(file, 'utf8').matchAll(/from '(@cdktf\/provider-[^']+)'/g)].map((m) => ({
-    file: path.relative(SRC, file),
-    module: m[1],
-  })),
-);
+/** Every import of every package's sources: the package, the file (relative to its src/) and the module. */
+const imports = ['core', 'gcp', 'aws', 'azure'].flatMap((pkg) => {
+  const src = path.join(PACKAGES, pkg, 'src');
+  return sources(src).flatMap((file) =>
+    [...fs.readFileSync(file, 'utf8').matchAll(/^import [^;]*?from '([^']+)'|^import '([^']+)'/gm)].map((m) => {
+      const module = m[1] ?? m[2];
+      return {
+        pkg,
+        file: path.relative(src, file).split(path.sep).join('/'),
+        module,
+        // A relative import, as a path relative to the package's src/.
+        target: module.startsWith('.') ? path.relative(src, path.resolve(path.dirname(file), module)).split(path.sep).join('/') : undefined,
+      };
+    }),
+  );
+});
+const providerImports = imports.filter((i) => i.module.startsWith('@cdktf/provider-'));
+const providerOf = (module: string) => module.split('/').slice(0, 2).join('/');
 
-test('provider packages are imported', () => {
-  expect(imports.length).toBeGreaterThan(10);
+test('provider packages are imported by every package', () => {
+  for (const pkg of ['core', 'gcp', 'aws', 'azure']) expect(providerImports.filter((i) => i.pkg === pkg).length).toBeGreaterThan(2);
 });
 
 test('every provider import is a deep import of one resource, never the barrel', () => {
-  const barrels = imports.filter((i) => !/^@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+$/.test(i.module));
-  expect(barrels).toEqual([]);
+  expect(providerImports.filter((i) => !/^@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+$/.test(i.module))).toEqual([]);
 });
 
-test('only src/clouds imports provider packages', () => {
-  const outside = imports.filter((i) => !i.file.startsWith(`clouds${path.sep}`));
-  expect(outside).toEqual([]);
+test('the core imports no cloud provider, and only its clouds/common helpers import any provider', () => {
+  const core = providerImports.filter((i) => i.pkg === 'core');
+  expect(core.filter((i) => !UTILITY_PROVIDERS.includes(providerOf(i.module)))).toEqual([]);
+  expect(core.filter((i) => !i.file.startsWith('clouds/common/'))).toEqual([]);
 });
 
-/** Every relative import of a file, as a path relative to src/. */
-const relativeImports = sources(SRC).flatMap((file) =>
-  [...fs.readFileSync(file, 'utf8').matchAll(/^import [^;]*?from '(\.[^']+)'|^import '(\.[^']+)'/gm)].map((m) => ({
-    file: path.relative(SRC, file),
-    target: path.relative(SRC, path.resolve(path.dirname(file), m[1] ?? m[2])),
-  })),
-);
+test('each cloud package imports its own provider only (and the utility providers)', () => {
+  for (const [cloud, provider] of Object.entries(CLOUD_PROVIDERS)) {
+    const foreign = providerImports.filter((i) => i.pkg === cloud && ![provider, ...UTILITY_PROVIDERS].includes(providerOf(i.module)));
+    expect(foreign).toEqual([]);
+  }
+});
 
-test('no front door imports a cloud: only its resource types (the escape hatches)', () => {
-  const frontDoors = relativeImports.filter((i) => ['workspace', 'fleet', 'network'].some((dir) => i.file.startsWith(`${dir}${path.sep}`)));
+test("each package's peer dependencies are exactly what its sources import", () => {
+  for (const pkg of ['core', 'gcp', 'aws', 'azure']) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGES, pkg, 'package.json'), 'utf8'));
+    // A cloud package cannot use what the core bundles (ipaddr.js): it would not resolve from its own directory.
+    const imported = new Set(
+      imports
+        .filter((i) => i.pkg === pkg && !i.module.startsWith('.') && !builtinModules.includes(i.module))
+        .map((i) => (i.module.startsWith('@') ? providerOf(i.module) : i.module.split('/')[0])),
+    );
+    const declared = new Set([...Object.keys(manifest.peerDependencies ?? {}), ...Object.keys(manifest.dependencies ?? {})]);
+    // The utility providers are the core's peers: a cloud package lists them for its own installs.
+    const unused = [...declared].filter((d) => !imported.has(d) && !(pkg !== 'core' && UTILITY_PROVIDERS.includes(d)));
+    expect({ pkg, missing: [...imported].filter((m) => !declared.has(m)), unused }).toEqual({ pkg, missing: [], unused: [] });
+  }
+});
+
+test('the core imports no cloud package', () => {
+  expect(imports.filter((i) => i.pkg === 'core' && /^cdktf-ml-workspace-/.test(i.module))).toEqual([]);
+});
+
+test('no cloud package imports another cloud package', () => {
+  expect(imports.filter((i) => i.pkg !== 'core' && /^cdktf-ml-workspace-/.test(i.module))).toEqual([]);
+});
+
+test('no front door imports a cloud helper but the shape of what a cloud built', () => {
+  const frontDoors = imports.filter((i) => i.pkg === 'core' && /^(workspace|network|fleet)\//.test(i.file) && i.target);
   expect(frontDoors.length).toBeGreaterThan(5);
-  const intoClouds = frontDoors.filter((i) => i.target.startsWith(`clouds${path.sep}`));
-  expect(intoClouds.filter((i) => !/^clouds\/(gcp|aws|azure)\/resources$|^clouds\/common\/built$/.test(i.target.split(path.sep).join('/')))).toEqual([]);
+  expect(frontDoors.filter((i) => i.target!.startsWith('clouds/') && i.target !== 'clouds/common/built')).toEqual([]);
 });
 
-test('no cloud imports a front door', () => {
-  const fromClouds = relativeImports.filter((i) => i.file.startsWith(`clouds${path.sep}`));
-  expect(fromClouds.length).toBeGreaterThan(20);
-  // Not even a front door's helpers: clouds build on core/, host/ (the contract), nixos/ and policy/.
-  const frontDoors = /^(workspace|network|fleet)\//;
-  expect(fromClouds.filter((i) => frontDoors.test(i.target.split(path.sep).join('/')))).toEqual([]);
+test("no cloud imports a front door's internals: it builds on core/, host/, nixos/, policy/ and clouds/common/", () => {
+  const intoCore = imports.filter((i) => i.pkg !== 'core' && i.module.startsWith('cdktf-ml-workspace/'));
+  expect(intoCore.length).toBeGreaterThan(20);
+  expect(intoCore.filter((i) => !/^cdktf-ml-workspace\/lib\/(core|host|nixos|policy|clouds\/common)\//.test(i.module))).toEqual([]);
 });

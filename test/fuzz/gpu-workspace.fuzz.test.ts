@@ -10,8 +10,11 @@ import {
   WorkspacePolicyChecks,
   WorkspaceSize,
   WorkspaceTls,
-} from '../../src';
+} from 'cdktf-ml-workspace';
 import { GCP } from '../util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -81,7 +84,7 @@ const propsWith = (dns: fc.Arbitrary<WorkspaceDns | undefined>): fc.Arbitrary<Pa
   { requiredKeys: [] },
 );
 
-function build(p: Partial<GpuWorkspaceProps>, target: CloudTarget = CloudTarget.gcp(GCP)): { json?: any; error?: Error } {
+function build(p: Partial<GpuWorkspaceProps>, target: CloudTarget = GcpTarget.of(GCP)): { json?: any; error?: Error } {
   const stack = new TerraformStack(Testing.app(), 'fuzz');
   try {
     new GpuWorkspace(stack, 'ws', { target, owner: 'owner@example.com', ...p });
@@ -126,7 +129,7 @@ function fuzz(arbitrary: fc.Arbitrary<Partial<GpuWorkspaceProps>>, target: Cloud
 }
 
 test('random props either synthesize a policy-clean stack with valid names and labels, or fail with a validation error', () => {
-  fuzz(propsWith(gcpDns), CloudTarget.gcp(GCP), 300, (json) => {
+  fuzz(propsWith(gcpDns), GcpTarget.of(GCP), 300, (json) => {
       for (const [type, byName] of Object.entries<Record<string, any>>(json.resource)) {
         for (const r of Object.values(byName)) {
           if (type.startsWith('google_compute_') && typeof r.name === 'string' && !r.name.startsWith('${')) {
@@ -165,7 +168,7 @@ test('on AWS: random props synthesize a policy-clean stack within AWS name and t
     const within = (value: number | undefined) => (typeof value === 'number' && value > 16384 ? 16384 : value);
     return { ...p, homeDiskSizeGiB: within(p.homeDiskSizeGiB), bootDiskSizeGiB: within(p.bootDiskSizeGiB) };
   });
-  fuzz(awsProps, CloudTarget.aws({ region: 'eu-west-1' }), 150, (json) => {
+  fuzz(awsProps, AwsTarget.of({ region: 'eu-west-1' }), 150, (json) => {
     for (const type of ['aws_iam_role', 'aws_iam_instance_profile']) {
       for (const r of Object.values<any>(json.resource[type] ?? {})) expect(r.name).toMatch(IAM_NAME);
     }
@@ -183,7 +186,7 @@ const azureDns = fc.oneof(
 );
 
 test('on Azure: random props synthesize a policy-clean stack within Azure name and tag limits, or fail with a validation error', () => {
-  const target = CloudTarget.azure({
+  const target = AzureTarget.of({
     location: 'westeurope',
     imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos',
     keyVaultAllowedCidrs: ['198.51.100.0/24'],

@@ -2,10 +2,7 @@ import { Aspects, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  AwsTargetOptions,
-  AzureTargetOptions,
   CloudTarget,
-  GcpTargetOptions,
   Gpu,
   GpuWorkspace,
   GpuWorkspaceProps,
@@ -25,8 +22,11 @@ import {
   WorkspaceNetworkProps,
   WorkspaceTls,
   GpuPackage,
-} from '../../src';
+} from 'cdktf-ml-workspace';
 import { GCP } from '../util';
+import { GcpTarget, GcpTargetOptions } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget, AwsTargetOptions } from 'cdktf-ml-workspace-aws';
+import { AzureTarget, AzureTargetOptions } from 'cdktf-ml-workspace-azure';
 
 // Every prop, target option and SSO option, one at a time, set to values outside its shape:
 // the wrong type, empty, huge, NaN and the infinities, unicode, quotes and newlines, Terraform
@@ -35,7 +35,7 @@ import { GCP } from '../util';
 // carries no line break or quote into a command line; never a TypeError.
 
 /** The library's validation error: names the construct (or factory), then the prop. */
-const VALIDATION_ERROR = /^(GpuWorkspace '[^']*'|CloudTarget\.\w+|WorkspaceAuth\.\w+|WorkspaceAccess\.\w+|WorkspaceDns\.\w+|WorkspaceTls\.\w+): /;
+const VALIDATION_ERROR = /^(GpuWorkspace '[^']*'|(?:Gcp|Aws|Azure)Target\.of|WorkspaceAuth\.\w+|WorkspaceAccess\.\w+|WorkspaceDns\.\w+|WorkspaceTls\.\w+): /;
 
 const hostileString = fc.oneof(
   fc.constantFrom(
@@ -155,9 +155,9 @@ const PROPS: (keyof GpuWorkspaceProps)[] = [
 ];
 
 describe.each<[string, () => CloudTarget]>([
-  ['GCP', () => CloudTarget.gcp(GCP)],
-  ['AWS', () => CloudTarget.aws(AWS)],
-  ['Azure', () => CloudTarget.azure(AZURE)],
+  ['GCP', () => GcpTarget.of(GCP)],
+  ['AWS', () => AwsTarget.of(AWS)],
+  ['Azure', () => AzureTarget.of(AZURE)],
 ])('on %s, one prop outside its shape', (_cloud, target) => {
   test.each(PROPS)('%s', (prop) => {
     fc.assert(
@@ -173,14 +173,14 @@ describe.each<[string, () => CloudTarget]>([
 
 const TARGET_OPTIONS: [string, (value: unknown) => CloudTarget][] = [
   ...(['project', 'region', 'zone', 'machineType', 'network', 'subnetwork', 'subnetCidr', 'image', 'kmsKeyName', 'allowUnlistedRegion'] as (keyof GcpTargetOptions)[]).map(
-    (k): [string, (value: unknown) => CloudTarget] => [`gcp.${k}`, (value) => CloudTarget.gcp({ ...GCP, [k]: value } as GcpTargetOptions)],
+    (k): [string, (value: unknown) => CloudTarget] => [`gcp.${k}`, (value) => GcpTarget.of({ ...GCP, [k]: value } as GcpTargetOptions)],
   ),
   ...(
     ['region', 'availabilityZone', 'vpcId', 'subnetId', 'vpcCidr', 'amiId', 'instanceType', 'kmsKeyArn', 'allowUnlistedRegion', 'securityGroupRulesQuota'] as (keyof AwsTargetOptions)[]
-  ).map((k): [string, (value: unknown) => CloudTarget] => [`aws.${k}`, (value) => CloudTarget.aws({ ...AWS, [k]: value } as AwsTargetOptions)]),
+  ).map((k): [string, (value: unknown) => CloudTarget] => [`aws.${k}`, (value) => AwsTarget.of({ ...AWS, [k]: value } as AwsTargetOptions)]),
   ...(
     ['location', 'imageId', 'keyVaultAllowedCidrs', 'vmSize', 'resourceGroupName', 'subnetId', 'vnetCidr', 'adminSshPublicKey', 'ssoKeyVaultId', 'allowUnlistedLocation'] as (keyof AzureTargetOptions)[]
-  ).map((k): [string, (value: unknown) => CloudTarget] => [`azure.${k}`, (value) => CloudTarget.azure({ ...AZURE, [k]: value } as AzureTargetOptions)]),
+  ).map((k): [string, (value: unknown) => CloudTarget] => [`azure.${k}`, (value) => AzureTarget.of({ ...AZURE, [k]: value } as AzureTargetOptions)]),
 ];
 
 describe('one target option outside its shape', () => {
@@ -206,9 +206,9 @@ const SSO: SsoOptions = {
 describe('one SSO option outside its shape, on every cloud', () => {
   const keys: (keyof SsoOptions)[] = ['provider', 'clientId', 'clientSecretName', 'oidcIssuerUrl', 'allowedEmails', 'allowedDomains', 'rotationDays'];
   const targets: [string, () => CloudTarget][] = [
-    ['GCP', () => CloudTarget.gcp(GCP)],
-    ['AWS', () => CloudTarget.aws(AWS)],
-    ['Azure', () => CloudTarget.azure({ ...AZURE, ssoKeyVaultId: SSO_VAULT })],
+    ['GCP', () => GcpTarget.of(GCP)],
+    ['AWS', () => AwsTarget.of(AWS)],
+    ['Azure', () => AzureTarget.of({ ...AZURE, ssoKeyVaultId: SSO_VAULT })],
   ];
   test.each(keys.flatMap((k) => targets.map(([cloud, t]): [string, string, () => CloudTarget] => [k, cloud, t])))('%s on %s', (key, _cloud, target) => {
     const values = fc.oneof(hostile, fc.array(hostileString, { minLength: 1, maxLength: 3 }));
@@ -234,8 +234,8 @@ describe('one SSO option outside its shape, on every cloud', () => {
 
 describe('value factories outside their shape', () => {
   const makers: [string, (value: unknown) => void][] = [
-    ['Gpu.of', (v) => new GpuWorkspace(new TerraformStack(Testing.app(), 'f'), 'alice', { target: CloudTarget.gcp({ ...GCP, machineType: 'a3-highgpu-1g' }), owner: 'alice@example.com', gpu: Gpu.of(v as string) })],
-    ['NixpkgsPin.of', (v) => new GpuWorkspace(new TerraformStack(Testing.app(), 'f'), 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com', nixpkgs: NixpkgsPin.of(v as any) })],
+    ['Gpu.of', (v) => new GpuWorkspace(new TerraformStack(Testing.app(), 'f'), 'alice', { target: GcpTarget.of({ ...GCP, machineType: 'a3-highgpu-1g' }), owner: 'alice@example.com', gpu: Gpu.of(v as string) })],
+    ['NixpkgsPin.of', (v) => new GpuWorkspace(new TerraformStack(Testing.app(), 'f'), 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com', nixpkgs: NixpkgsPin.of(v as any) })],
     ['NixpkgsPin.of rev', (v) => NixpkgsPin.of({ rev: v as string, narHash: 'sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=' })],
     ['PolicySuppressions.add list', (v) => PolicySuppressions.add(new Construct(new TerraformStack(Testing.app(), 'f'), 'c'), v as any)],
     ['PolicySuppressions.add construct', (v) => PolicySuppressions.add(v as any, [{ id: 'MLW-NET1', reason: 'public git mirror, reviewed' }])],
@@ -282,7 +282,7 @@ describe('factory options outside their shape', () => {
           build((stack) => {
             const made = make(value);
             const prop = made instanceof WorkspaceAccess ? 'access' : made instanceof WorkspaceTls ? 'tls' : made instanceof WorkspaceDns ? 'dns' : 'auth';
-            new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com', [prop]: made } as GpuWorkspaceProps);
+            new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com', [prop]: made } as GpuWorkspaceProps);
           }),
         );
       }),
@@ -307,9 +307,9 @@ function expectFleetRefusedOrClean(outcome: { json?: any; error?: Error }): void
 describe('WorkspaceNetwork props outside their shape, on every cloud', () => {
   const keys: (keyof WorkspaceNetworkProps)[] = ['networkName', 'costCenter', 'labels', 'target'];
   const targets: [string, () => CloudTarget][] = [
-    ['GCP', () => CloudTarget.gcp(GCP)],
-    ['AWS', () => CloudTarget.aws(AWS)],
-    ['Azure', () => CloudTarget.azure(AZURE)],
+    ['GCP', () => GcpTarget.of(GCP)],
+    ['AWS', () => AwsTarget.of(AWS)],
+    ['Azure', () => AzureTarget.of(AZURE)],
   ];
   test.each(keys.flatMap((k) => targets.map(([cloud, t]): [string, string, () => CloudTarget] => [k, cloud, t])))('%s on %s', (key, _cloud, target) => {
     fc.assert(
@@ -328,7 +328,7 @@ describe('WorkspaceNetwork props outside their shape, on every cloud', () => {
 
 describe('WorkspaceFleet props, defaults and member fields outside their shape', () => {
   const member: WorkspaceFleetMember = { name: 'alice', owner: 'alice@example.com' };
-  const fleet = (stack: TerraformStack, props: Partial<WorkspaceFleetProps>, target = CloudTarget.gcp(GCP)) =>
+  const fleet = (stack: TerraformStack, props: Partial<WorkspaceFleetProps>, target: CloudTarget = GcpTarget.of(GCP)) =>
     new WorkspaceFleet(stack, 'vision', { target, members: [member], ...props } as WorkspaceFleetProps);
   const props: (keyof WorkspaceFleetProps)[] = ['fleetName', 'defaults', 'members', 'admins', 'nixpkgs', 'rollout', 'network', 'target'];
   test.each(props)('prop %s', (key) => {
@@ -348,7 +348,7 @@ describe('WorkspaceFleet props, defaults and member fields outside their shape',
     );
   });
   const fields: (keyof WorkspaceFleetMember)[] = ['name', 'owner', 'principal', 'cpu', 'gpus', 'access', 'spot', 'running', 'homeDiskSizeGiB', 'costCenter', 'labels', 'canary'];
-  test.each(fields.flatMap((k): [string, string, () => CloudTarget][] => [[k, 'GCP', () => CloudTarget.gcp(GCP)], [k, 'AWS', () => CloudTarget.aws(AWS)]]))(
+  test.each(fields.flatMap((k): [string, string, () => CloudTarget][] => [[k, 'GCP', () => GcpTarget.of(GCP)], [k, 'AWS', () => AwsTarget.of(AWS)]]))(
     'member.%s on %s',
     (key, _cloud, target) => {
       fc.assert(

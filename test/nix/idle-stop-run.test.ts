@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Gpu, WorkspaceSize } from '../../src';
+import { Gpu, WorkspaceSize } from 'cdktf-ml-workspace';
 import { gcpWorkspace, machineDoc } from '../util';
 import { evaluateMachine } from './machine-eval';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Gpu, GpuWorkspaceProps, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from '../../src';
-import { tunnelLocalPort } from '../../src/core/access';
+import { Gpu, GpuWorkspaceProps, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from 'cdktf-ml-workspace';
+import { tunnelLocalPort } from 'cdktf-ml-workspace/lib/core/access';
 import { parseJsonencode } from '../hcl';
 import { azureWorkspace, gcpWorkspace, machineDoc } from '../util';
 import { awsMachineDoc, awsWorkspace } from '../workspace/aws-util';

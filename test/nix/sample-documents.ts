@@ -6,7 +6,7 @@
  * them.
  */
 import * as path from 'path';
-import { Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize } from '../../src';
+import { Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize } from 'cdktf-ml-workspace';
 import { parseJsonencode } from '../hcl';
 import { azureWorkspace, gcpWorkspace, machineDoc } from '../util';
 import { awsMachineDoc, awsWorkspace } from '../workspace/aws-util';

@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TerraformVariable } from 'cdktf';
-import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceTls } from '../../src';
+import { GpuWorkspace, GpuWorkspaceProps, Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceTls } from 'cdktf-ml-workspace';
 import { isDeclaredOptionPath, nixEvalExpr } from '../nix/nix-eval';
 import { GCP, gcpWorkspace, machineDoc, synthStack } from '../util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
 
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
 const ZONE = WorkspaceDns.zone({ zoneName: 'ml', recordName: 'alice.ml.example.com' });
@@ -76,7 +77,7 @@ test('a document with values known only at apply time is rendered with jsonencod
   const s = synthStack((stack) => {
     const owner = new TerraformVariable(stack, 'owner', { type: 'string' });
     return new GpuWorkspace(stack, 'alice', {
-      target: CloudTarget.gcp(GCP),
+      target: GcpTarget.of(GCP),
       owner: 'alice@example.com',
       access: PUBLIC,
       tls: WorkspaceTls.letsEncrypt({ email: owner.stringValue }),

@@ -4,8 +4,8 @@
  * accepted and the option refused would fail every boot; `idleCpuLoadPerCore: 0` once did.)
  */
 import * as path from 'path';
-import { Gpu, GpuWorkspaceProps, SsoProvider, WorkspaceAccess, WorkspaceAuth } from '../../src';
-import { NIX_OPTION_BOUNDS, NixOptionBound } from '../../src/nixos/option-bounds';
+import { Gpu, GpuWorkspaceProps, SsoProvider, WorkspaceAccess, WorkspaceAuth } from 'cdktf-ml-workspace';
+import { NIX_OPTION_BOUNDS, NixOptionBound } from 'cdktf-ml-workspace/lib/nixos/option-bounds';
 import { NIX_DIR, nixEvalExpr } from '../nix/nix-eval';
 import { buildError, gcpWorkspace, machineDoc } from '../util';
 

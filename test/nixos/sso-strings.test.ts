@@ -4,8 +4,8 @@
  * end the quoted argument or the line: a `'` in the client id once added `--email-domain=*`.
  */
 import * as path from 'path';
-import { SsoProvider, WorkspaceAuth } from '../../src';
-import { OAUTH_CLIENT_ID, oidcIssuerProblem } from '../../src/core/sso-strings';
+import { SsoProvider, WorkspaceAuth } from 'cdktf-ml-workspace';
+import { OAUTH_CLIENT_ID, oidcIssuerProblem } from 'cdktf-ml-workspace/lib/core/sso-strings';
 import { NIX_DIR, nixEvalExpr } from '../nix/nix-eval';
 import { buildError, gcpWorkspace } from '../util';
 

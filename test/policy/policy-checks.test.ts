@@ -22,8 +22,11 @@ import {
 import { Construct } from 'constructs';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { CloudTarget, PolicySuppressions, WorkspacePolicyChecks, WorkspacePolicyChecksProps, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from '../../src';
+import { PolicySuppressions, WorkspacePolicyChecks, WorkspacePolicyChecksProps, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from 'cdktf-ml-workspace';
 import { GCP } from '../util';
+import { GcpResources, GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsResources, AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 /** The stack as `cdktf synth` writes it, `//` metadata included (Testing.synth strips it). */
 function fullJson(stack: TerraformStack): any {
@@ -43,9 +46,9 @@ function findings(stack: TerraformStack) {
 
 test('a workspace with defaults has no findings; nor does a public GPU one', () => {
   const stack = new TerraformStack(Testing.app(), 'test');
-  new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+  new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
   new GpuWorkspace(stack, 'bob', {
-    target: CloudTarget.gcp(GCP),
+    target: GcpTarget.of(GCP),
     owner: 'bob@example.com',
     gpu: Gpu.NVIDIA_L4,
     access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
@@ -56,7 +59,7 @@ test('a workspace with defaults has no findings; nor does a public GPU one', () 
 test('a workspace with a KMS key, a zone and SSO has no findings', () => {
   const stack = new TerraformStack(Testing.app(), 'test');
   new GpuWorkspace(stack, 'alice', {
-    target: CloudTarget.gcp({ ...GCP, kmsKeyName: 'projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k' }),
+    target: GcpTarget.of({ ...GCP, kmsKeyName: 'projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k' }),
     owner: 'alice@example.com',
   });
   expect(findings(stack)).toEqual([]);
@@ -64,8 +67,8 @@ test('a workspace with a KMS key, a zone and SSO has no findings', () => {
 
 test('a public IP on a private workspace (changed through an escape hatch) is found', () => {
   const stack = new TerraformStack(Testing.app(), 'test');
-  const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
-  ws.gcp!.instance.addOverride('network_interface.0.access_config', [{}]);
+  const ws = new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
+  GcpResources.ofWorkspace(ws).instance.addOverride('network_interface.0.access_config', [{}]);
   expect(findings(stack)).toEqual([
     ['test/alice/Resource', '@cdktf/error', "[MLW-NET3] The instance has a public IP (IPv4 or IPv6, its own, its subnet's, or an Elastic IP on its interface) although public access was not asked for. (checkov: CKV_GCP_40, CKV_AWS_88)"],
   ]);
@@ -73,9 +76,9 @@ test('a public IP on a private workspace (changed through an escape hatch) is fo
 
 test('AWS workspaces, private and public with every option, have no findings', () => {
   const stack = new TerraformStack(Testing.app(), 'test');
-  new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ region: 'eu-west-1' }), owner: 'alice@example.com', gpu: Gpu.NVIDIA_L4 });
+  new GpuWorkspace(stack, 'alice', { target: AwsTarget.of({ region: 'eu-west-1' }), owner: 'alice@example.com', gpu: Gpu.NVIDIA_L4 });
   const bob = new GpuWorkspace(stack, 'bob', {
-    target: CloudTarget.aws({ region: 'eu-west-1', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k' }),
+    target: AwsTarget.of({ region: 'eu-west-1', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k' }),
     owner: 'bob@example.com',
     access: WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] }),
     dns: WorkspaceDns.zone({ zoneName: 'Z0123456789ABCDEFGHIJ', recordName: 'bob.ml.example.com' }),
@@ -87,12 +90,12 @@ test('AWS workspaces, private and public with every option, have no findings', (
 
 test('AWS settings changed through escape hatches are found', () => {
   const stack = new TerraformStack(Testing.app(), 'test');
-  const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ region: 'eu-west-1' }), owner: 'alice@example.com' });
-  ws.aws!.instance.addOverride('associate_public_ip_address', true);
-  ws.aws!.instance.addOverride('metadata_options.http_tokens', 'optional');
-  ws.aws!.instance.addOverride('key_name', 'shared-key');
-  ws.aws!.homeVolume.addOverride('encrypted', false);
-  ws.aws!.homeVolume.addOverride('tags.ml-workspace-home', 'someone-else');
+  const ws = new GpuWorkspace(stack, 'alice', { target: AwsTarget.of({ region: 'eu-west-1' }), owner: 'alice@example.com' });
+  AwsResources.ofWorkspace(ws).instance.addOverride('associate_public_ip_address', true);
+  AwsResources.ofWorkspace(ws).instance.addOverride('metadata_options.http_tokens', 'optional');
+  AwsResources.ofWorkspace(ws).instance.addOverride('key_name', 'shared-key');
+  AwsResources.ofWorkspace(ws).homeVolume.addOverride('encrypted', false);
+  AwsResources.ofWorkspace(ws).homeVolume.addOverride('tags.ml-workspace-home', 'someone-else');
   expect(findings(stack)).toEqual([
     ['test/alice/HomeVolume', '@cdktf/error', expect.stringMatching(/^\[MLW-DISK2\] /)],
     ['test/alice/HomeVolume', '@cdktf/error', expect.stringMatching(/^\[MLW-ENC2\] /)],
@@ -105,7 +108,7 @@ test('AWS settings changed through escape hatches are found', () => {
 test('Azure: a secret slipped into the machine document (kept in a local) is found', () => {
   const stack = new TerraformStack(Testing.app(), 'test');
   const ws = new GpuWorkspace(stack, 'alice', {
-    target: CloudTarget.azure({
+    target: AzureTarget.of({
       location: 'westeurope',
       imageId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/i/providers/Microsoft.Compute/images/nixos',
       keyVaultAllowedCidrs: [],
@@ -266,8 +269,8 @@ test('a suppression with a reason silences one rule and is recorded for reviewer
 
 test('a suppression on a workspace covers its resources and shows on each of them', () => {
   const stack = new TerraformStack(Testing.app(), 'test');
-  const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
-  ws.gcp!.instance.addOverride('network_interface.0.access_config', [{}]);
+  const ws = new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
+  GcpResources.ofWorkspace(ws).instance.addOverride('network_interface.0.access_config', [{}]);
   PolicySuppressions.add(ws, [{ id: 'MLW-NET3', reason: 'temporary public IP for a vendor demo, ticket SEC-42' }]);
   expect(findings(stack)).toEqual([]);
   const json = fullJson(stack);
@@ -308,9 +311,9 @@ test('MLW-META1 sees a sensitive Terraform variable put into metadata through an
   const stack = new TerraformStack(Testing.app(), 'test');
   const token = new TerraformVariable(stack, 'hf_token', { type: 'string', sensitive: true });
   const region = new TerraformVariable(stack, 'region', { type: 'string' });
-  const w = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
-  w.gcp!.instance.addOverride('metadata.startup-env', token.stringValue);
-  w.gcp!.instance.addOverride('metadata.region', region.stringValue);
+  const w = new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
+  GcpResources.ofWorkspace(w).instance.addOverride('metadata.startup-env', token.stringValue);
+  GcpResources.ofWorkspace(w).instance.addOverride('metadata.region', region.stringValue);
 
   expect(findings(stack).map(([, , message]) => String(message).slice(0, 11))).toEqual(['[MLW-META1]']);
 });

@@ -1,7 +1,8 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { AwsTargetOptions, CloudTarget, GpuWorkspace, GpuWorkspaceProps } from '../../src';
+import { GpuWorkspace, GpuWorkspaceProps } from 'cdktf-ml-workspace';
 import { parseJsonencode } from '../hcl';
 import { Synthesized, synthStack } from '../util';
+import { AwsTarget, AwsTargetOptions } from 'cdktf-ml-workspace-aws';
 
 export const AWS: AwsTargetOptions = { region: 'eu-west-1' };
 
@@ -10,7 +11,7 @@ export function awsWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: Par
   return synthStack(
     (stack) =>
       new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.aws({ ...AWS, ...target }),
+        target: AwsTarget.of({ ...AWS, ...target }),
         owner: 'alice@example.com',
         ...props,
       }),
@@ -21,7 +22,7 @@ export function awsWorkspace(props: Partial<GpuWorkspaceProps> = {}, target: Par
 export function awsBuildError(props: Partial<GpuWorkspaceProps> = {}, target: Partial<AwsTargetOptions> = {}): string {
   const stack = new TerraformStack(Testing.app(), 'test');
   try {
-    new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ ...AWS, ...target }), owner: 'alice@example.com', ...props });
+    new GpuWorkspace(stack, 'alice', { target: AwsTarget.of({ ...AWS, ...target }), owner: 'alice@example.com', ...props });
   } catch (e) {
     return (e as Error).message;
   }

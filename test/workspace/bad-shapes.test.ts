@@ -5,8 +5,11 @@
  */
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, Gpu, GpuWorkspace, GpuWorkspaceProps, NixpkgsPin, PolicySuppressions, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceTls } from '../../src';
+import { Gpu, GpuWorkspace, GpuWorkspaceProps, NixpkgsPin, PolicySuppressions, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceTls } from 'cdktf-ml-workspace';
 import { buildError, GCP } from '../util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 const build = (props: unknown) => () => new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', props as GpuWorkspaceProps);
 
@@ -16,36 +19,36 @@ describe('shapes outside the types', () => {
     [
       'no target',
       build({ owner: 'alice@example.com' }),
-      "GpuWorkspace 'alice': target undefined must be a CloudTarget: CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ location, imageId, keyVaultAllowedCidrs })",
+      "GpuWorkspace 'alice': target undefined must be a CloudTarget: GcpTarget.of({ project, region, zone }) from 'cdktf-ml-workspace-gcp', AwsTarget.of({ region }) from 'cdktf-ml-workspace-aws' or AzureTarget.of({ location, imageId, keyVaultAllowedCidrs }) from 'cdktf-ml-workspace-azure'",
     ],
     [
       'a target that is a plain object',
       build({ target: { project: 'p' }, owner: 'alice@example.com' }),
       'GpuWorkspace \'alice\': target {"project":"p"} must be a CloudTarget',
     ],
-    ['CloudTarget.gcp(undefined)', () => CloudTarget.gcp(undefined as any), 'CloudTarget.gcp: options undefined must be an object: { project, region, zone }'],
-    ['CloudTarget.aws(undefined)', () => CloudTarget.aws(undefined as any), 'CloudTarget.aws: options undefined must be an object: { region }'],
-    ['CloudTarget.azure(42)', () => CloudTarget.azure(42 as any), 'CloudTarget.azure: options 42 must be an object: { location, imageId, keyVaultAllowedCidrs }'],
+    ['GcpTarget.of(undefined)', () => GcpTarget.of(undefined as any), 'GcpTarget.of: options undefined must be an object: { project, region, zone }'],
+    ['AwsTarget.of(undefined)', () => AwsTarget.of(undefined as any), 'AwsTarget.of: options undefined must be an object: { region }'],
+    ['AzureTarget.of(42)', () => AzureTarget.of(42 as any), 'AzureTarget.of: options 42 must be an object: { location, imageId, keyVaultAllowedCidrs }'],
     ['WorkspaceAuth.sso(undefined)', () => WorkspaceAuth.sso(undefined as any), 'WorkspaceAuth.sso: options undefined must be an object: { provider, clientId, clientSecretName, allowedEmails?, allowedDomains? }'],
     ['WorkspaceAccess.public({})', () => WorkspaceAccess.public({} as any), "WorkspaceAccess.public: options {} must be an object with allowedCidrs, a list of CIDR ranges, e.g. { allowedCidrs: ['203.0.113.0/24'] }"],
     ['NixpkgsPin.of(null)', () => NixpkgsPin.of(null as any), 'NixpkgsPin.of: options null must be an object: { rev, narHash, owner?, repo? }'],
     ['NixpkgsPin.of rev 42', () => NixpkgsPin.of({ rev: 42, narHash: 'sha256-x' } as any), 'NixpkgsPin.of: rev 42 must be a string'],
     // A prop of the wrong type is named with what it must be, before anything reads it.
-    ['costCenter false', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', costCenter: false }), "GpuWorkspace 'alice': costCenter false must be a string"],
-    ['spot "yes"', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', spot: 'yes' }), "GpuWorkspace 'alice': spot 'yes' must be true or false"],
-    ['homeDiskSizeGiB "500"', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', homeDiskSizeGiB: '500' }), "GpuWorkspace 'alice': homeDiskSizeGiB '500' must be a number"],
-    ['labels null', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: null }), "GpuWorkspace 'alice': labels null must be an object of string values"],
-    ['a label value 7', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: { team: 7 } }), 'GpuWorkspace \'alice\': labels {"team":7} must be an object of string values'],
+    ['costCenter false', build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', costCenter: false }), "GpuWorkspace 'alice': costCenter false must be a string"],
+    ['spot "yes"', build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', spot: 'yes' }), "GpuWorkspace 'alice': spot 'yes' must be true or false"],
+    ['homeDiskSizeGiB "500"', build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', homeDiskSizeGiB: '500' }), "GpuWorkspace 'alice': homeDiskSizeGiB '500' must be a number"],
+    ['labels null', build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', labels: null }), "GpuWorkspace 'alice': labels null must be an object of string values"],
+    ['a label value 7', build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', labels: { team: 7 } }), 'GpuWorkspace \'alice\': labels {"team":7} must be an object of string values'],
     [
       'access as a plain object',
-      build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', access: { mode: 'PUBLIC', allowedCidrs: ['0.0.0.0/0'] } }),
+      build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', access: { mode: 'PUBLIC', allowedCidrs: ['0.0.0.0/0'] } }),
       'GpuWorkspace \'alice\': access {"mode":"PUBLIC","allowedCidrs":["0.0.0.0/0"]} must be made with WorkspaceAccess.private() or WorkspaceAccess.public({ allowedCidrs })',
     ],
-    ['gpu as a string', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', gpu: 'nvidia-l4' }), "GpuWorkspace 'alice': gpu 'nvidia-l4' must be made with Gpu.NVIDIA_L4 or Gpu.of('nvidia-l4')"],
-    ['CloudTarget.azure location false', () => CloudTarget.azure({ location: false } as any), 'CloudTarget.azure: location false must be a string'],
-    ['CloudTarget.azure adminSshPublicKey null', () => CloudTarget.azure({ location: 'westeurope', adminSshPublicKey: null } as any), 'CloudTarget.azure: adminSshPublicKey null must be a string'],
-    ['CloudTarget.aws allowUnlistedRegion "true"', () => CloudTarget.aws({ region: 'eu-west-1', allowUnlistedRegion: 'true' } as any), "CloudTarget.aws: allowUnlistedRegion 'true' must be true or false"],
-    ['CloudTarget.gcp project 42', () => CloudTarget.gcp({ ...GCP, project: 42 } as any), 'CloudTarget.gcp: project 42 must be a string'],
+    ['gpu as a string', build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', gpu: 'nvidia-l4' }), "GpuWorkspace 'alice': gpu 'nvidia-l4' must be made with Gpu.NVIDIA_L4 or Gpu.of('nvidia-l4')"],
+    ['AzureTarget.of location false', () => AzureTarget.of({ location: false } as any), 'AzureTarget.of: location false must be a string'],
+    ['AzureTarget.of adminSshPublicKey null', () => AzureTarget.of({ location: 'westeurope', adminSshPublicKey: null } as any), 'AzureTarget.of: adminSshPublicKey null must be a string'],
+    ['AwsTarget.of allowUnlistedRegion "true"', () => AwsTarget.of({ region: 'eu-west-1', allowUnlistedRegion: 'true' } as any), "AwsTarget.of: allowUnlistedRegion 'true' must be true or false"],
+    ['GcpTarget.of project 42', () => GcpTarget.of({ ...GCP, project: 42 } as any), 'GcpTarget.of: project 42 must be a string'],
     ['WorkspaceAuth.sso oidcIssuerUrl true', () => WorkspaceAuth.sso({ provider: 'oidc', clientId: 'x', clientSecretName: 'y', oidcIssuerUrl: true } as any), 'WorkspaceAuth.sso: oidcIssuerUrl true must be a string'],
     ['WorkspaceAuth.sso allowedEmails true', () => WorkspaceAuth.sso({ provider: 'oidc', clientId: 'x', clientSecretName: 'y', allowedEmails: true } as any), 'WorkspaceAuth.sso: allowedEmails true must be a list of strings'],
     ['WorkspaceAuth.connectionToken rotationDays "30"', () => WorkspaceAuth.connectionToken({ rotationDays: '30' } as any), "WorkspaceAuth.connectionToken: rotationDays '30' must be a number"],
@@ -55,8 +58,8 @@ describe('shapes outside the types', () => {
     ['WorkspaceDns.zone recordName null', () => WorkspaceDns.zone({ zoneName: 'z', recordName: null } as any), 'WorkspaceDns.zone: recordName null must be a string'],
     ['WorkspaceTls.letsEncrypt(null)', () => WorkspaceTls.letsEncrypt(null as any), 'WorkspaceTls.letsEncrypt: options null must be an object: { email? }'],
     ['WorkspaceTls.selfSigned validityHours "24"', () => WorkspaceTls.selfSigned({ validityHours: '24' } as any), "WorkspaceTls.selfSigned: validityHours '24' must be a number"],
-    ['labels as a Map', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: new Map([['team', 'x']]) }), "GpuWorkspace 'alice': labels a Map must be an object of string values"],
-    ['homeDiskSizeGiB 10n', build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com', homeDiskSizeGiB: 10n }), "GpuWorkspace 'alice': homeDiskSizeGiB 10n must be a number"],
+    ['labels as a Map', build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', labels: new Map([['team', 'x']]) }), "GpuWorkspace 'alice': labels a Map must be an object of string values"],
+    ['homeDiskSizeGiB 10n', build({ target: GcpTarget.of(GCP), owner: 'alice@example.com', homeDiskSizeGiB: 10n }), "GpuWorkspace 'alice': homeDiskSizeGiB 10n must be a number"],
     ['Gpu.of(42)', () => Gpu.of(42 as any), "Gpu.of: name 42 is not a GPU model name; give the cloud's accelerator type in lowercase letters, digits and '-', e.g. 'nvidia-h200-141gb'"],
     ['Gpu.of with a quote and newline', () => Gpu.of("a'\n--y"), "Gpu.of: name 'a'\n--y' is not a GPU model name"],
     ['WorkspaceAuth.connectionToken([])', () => WorkspaceAuth.connectionToken([] as any), 'WorkspaceAuth.connectionToken: options [] must be an object: { rotationDays? }'],
@@ -97,7 +100,7 @@ describe('shapes outside the types', () => {
   });
 
   test('the GCP target used here is valid', () => {
-    expect(() => build({ target: CloudTarget.gcp(GCP), owner: 'alice@example.com' })()).not.toThrow();
+    expect(() => build({ target: GcpTarget.of(GCP), owner: 'alice@example.com' })()).not.toThrow();
   });
 });
 
@@ -108,7 +111,7 @@ describe('a private CA key passed through a Terraform variable', () => {
     const key = new TerraformVariable(stack, 'ca_key', { type: 'string', ...options });
     return () =>
       new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.gcp(GCP),
+        target: GcpTarget.of(GCP),
         owner: 'alice@example.com',
         tls: WorkspaceTls.privateCa({ caCertificatePem: CA_PEM, caPrivateKeyPem: key.stringValue }),
       });

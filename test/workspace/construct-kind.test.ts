@@ -5,18 +5,19 @@
  */
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { validateAwsTarget } from '../../src/clouds/aws/validate';
-import { validateAzureTarget } from '../../src/clouds/azure/validate';
-import { validateGcpTarget } from '../../src/clouds/gcp/validate';
-import { validateWorkspace } from '../../src/workspace/validate';
-import { WorkspaceSpec } from '../../src/host/workspace-spec';
-import { CloudTarget, GpuWorkspace } from '../../src';
+import { validateAwsTarget } from 'cdktf-ml-workspace-aws/lib/validate';
+import { validateAzureTarget } from 'cdktf-ml-workspace-azure/lib/validate';
+import { validateGcpTarget } from 'cdktf-ml-workspace-gcp/lib/validate';
+import { validateWorkspace } from 'cdktf-ml-workspace/lib/workspace/validate';
+import { WorkspaceSpec } from 'cdktf-ml-workspace/lib/host/workspace-spec';
+import { GpuWorkspace } from 'cdktf-ml-workspace';
 import { GCP } from '../util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
 
 /** A valid spec, as GpuWorkspace resolved it, under another kind. */
 function specAs(kind: string): { scope: Construct; spec: WorkspaceSpec } {
   const stack = new TerraformStack(Testing.app(), 'test');
-  const ws = new GpuWorkspace(stack, 'vision', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+  const ws = new GpuWorkspace(stack, 'vision', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
   return { scope: new Construct(stack, 'vision-fleet'), spec: { ...(ws as any)._spec, kind } };
 }
 

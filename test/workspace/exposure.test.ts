@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
-import { WorkspaceAccess, WorkspaceTls } from '../../src';
-import { addressSpaceShare } from '../../src/core/cidr';
+import { WorkspaceAccess, WorkspaceTls } from 'cdktf-ml-workspace';
+import { addressSpaceShare } from 'cdktf-ml-workspace/lib/core/cidr';
 import { buildError, gcpWorkspace } from '../util';
 
 const publicTo = (allowedCidrs: string[], allowBroadRanges?: boolean) => ({

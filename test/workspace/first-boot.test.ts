@@ -1,6 +1,6 @@
-import { Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from '../../src';
-import { tunnelLocalPort } from '../../src/core/access';
-import { earlyRenewalHours } from '../../src/clouds/common/tls';
+import { Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from 'cdktf-ml-workspace';
+import { tunnelLocalPort } from 'cdktf-ml-workspace/lib/core/access';
+import { earlyRenewalHours } from 'cdktf-ml-workspace/lib/clouds/common/tls';
 import { azureBuildError, azureWorkspace, buildError, gcpWorkspace, machineDoc } from '../util';
 import { parseJsonencode } from '../hcl';
 import { awsBuildError, awsMachineDoc, awsWorkspace } from './aws-util';

@@ -1,6 +1,5 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import {
-  CloudTarget,
   Gpu,
   GpuWorkspace,
   NixpkgsPin,
@@ -10,9 +9,11 @@ import {
   WorkspaceDns,
   WorkspaceSize,
   WorkspaceTls,
-} from '../../src';
+} from 'cdktf-ml-workspace';
 import { synthStack } from '../util';
 import { AWS, awsMachineDoc, awsWorkspace, policyDoc } from './aws-util';
+import { AwsResources, AwsTarget } from 'cdktf-ml-workspace-aws';
+import { GcpResources } from 'cdktf-ml-workspace-gcp';
 
 const LABELS = { 'cost-center': 'unassigned', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
 const tagged = (name: string) => ({ ...LABELS, Name: name });
@@ -315,8 +316,10 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
         description: 'How to get into the IDE',
       },
     });
-    expect(s.workspace.aws!.instance).toBe(s.workspace.node.defaultChild);
-    expect(s.workspace.gcp).toBeUndefined();
+    expect(AwsResources.ofWorkspace(s.workspace).instance).toBe(s.workspace.node.defaultChild);
+    expect(() => GcpResources.ofWorkspace(s.workspace)).toThrow(
+      "GcpResources.ofWorkspace: GpuWorkspace 'test/alice' is on AWS, not GCP; use the AWS package's accessor (cdktf-ml-workspace-aws)",
+    );
   });
 
   test('the provider is created in the target region when the stack has none', () => {
@@ -497,7 +500,7 @@ describe('GpuWorkspace on AWS, options', () => {
   test('a VPC range known only at apply time is carved the same way by Terraform, whatever its prefix', () => {
     const s = synthStack((stack) => {
       const cidr = new TerraformVariable(stack, 'cidr', { type: 'string' });
-      return new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ ...AWS, vpcCidr: cidr.stringValue }), owner: 'alice@example.com' });
+      return new GpuWorkspace(stack, 'alice', { target: AwsTarget.of({ ...AWS, vpcCidr: cidr.stringValue }), owner: 'alice@example.com' });
     });
     expect(Object.values<any>(s.of('aws_subnet')).map((x) => x.cidr_block)).toEqual([
       '${cidrsubnet(var.cidr, (24 - tonumber(element(split("/", var.cidr), 1))), 1)}',
@@ -575,8 +578,8 @@ describe('GpuWorkspace on AWS, options', () => {
 
   test('two workspaces in one stack get their own names everywhere', () => {
     const s = synthStack((stack) => {
-      new GpuWorkspace(stack, 'bob', { target: CloudTarget.aws(AWS), owner: 'bob@example.com' });
-      return new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws(AWS), owner: 'alice@example.com' });
+      new GpuWorkspace(stack, 'bob', { target: AwsTarget.of(AWS), owner: 'bob@example.com' });
+      return new GpuWorkspace(stack, 'alice', { target: AwsTarget.of(AWS), owner: 'alice@example.com' });
     });
     const names = Object.values(s.of('aws_iam_role')).map((r: any) => r.name);
     expect(new Set(names).size).toBe(names.length);
@@ -586,7 +589,7 @@ describe('GpuWorkspace on AWS, options', () => {
 
 describe('GpuWorkspace.grantAccess on AWS', () => {
   const s = synthStack((stack: TerraformStack) => {
-    const w = new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws(AWS), owner: 'alice@example.com' });
+    const w = new GpuWorkspace(stack, 'alice', { target: AwsTarget.of(AWS), owner: 'alice@example.com' });
     w.grantAccess('arn:aws:iam::123456789012:role/ml/alice');
     w.grantAccess('arn:aws:iam::123456789012:user/bob');
     w.grantAccess('arn:aws:iam::123456789012:group/ml-team');
@@ -628,7 +631,7 @@ describe('GpuWorkspace.grantAccess on AWS', () => {
 
   test('a member that is not an IAM ARN is refused', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
-    const w = new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws(AWS), owner: 'alice@example.com' });
+    const w = new GpuWorkspace(stack, 'alice', { target: AwsTarget.of(AWS), owner: 'alice@example.com' });
     expect(() => w.grantAccess('user:alice@example.com')).toThrow(
       "GpuWorkspace 'alice': grantAccess member 'user:alice@example.com' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'",
     );

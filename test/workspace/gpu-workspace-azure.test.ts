@@ -1,6 +1,5 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import {
-  CloudTarget,
   Gpu,
   GpuWorkspace,
   NixpkgsPin,
@@ -10,10 +9,13 @@ import {
   WorkspaceDns,
   WorkspaceSize,
   WorkspaceTls,
-} from '../../src';
-import { azureSizesFor, azureVmSize } from '../../src/clouds/azure/vm-sizes';
+} from 'cdktf-ml-workspace';
+import { azureSizesFor, azureVmSize } from 'cdktf-ml-workspace-azure/lib/vm-sizes';
 import { parseJsonencode } from '../hcl';
 import { azureWorkspace, Synthesized, synthStack } from '../util';
+import { AzureResources, AzureTarget } from 'cdktf-ml-workspace-azure';
+import { AwsResources } from 'cdktf-ml-workspace-aws';
+import { GcpResources } from 'cdktf-ml-workspace-gcp';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
 const AZURE = { location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: ['198.51.100.0/24'] };
@@ -505,7 +507,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
   });
 
   test('escape hatches expose the resources and defaultChild is the VM', () => {
-    const azure = s.workspace.azure!;
+    const azure = AzureResources.ofWorkspace(s.workspace);
     expect(azure.virtualMachine.node.id).toBe('Resource');
     expect(s.workspace.node.defaultChild).toBe(azure.virtualMachine);
     expect(azure.resourceGroupName).toBe('alice-rg');
@@ -525,8 +527,11 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
     expect(azure.roleAssignments).toHaveLength(7);
     expect(azure.deallocateRole?.node.id).toBe('DeallocateRole');
     expect(azure.adminSshKey?.node.id).toBe('AdminSshKey');
-    expect(s.workspace.gcp).toBeUndefined();
-    expect(s.workspace.aws).toBeUndefined();
+    expect(() => GcpResources.ofWorkspace(s.workspace)).toThrow(/GcpResources.ofWorkspace: GpuWorkspace 'test\/alice' is on Azure, not GCP/);
+    expect(() => AwsResources.ofWorkspace(s.workspace)).toThrow(/AwsResources.ofWorkspace: GpuWorkspace 'test\/alice' is on Azure, not AWS/);
+    expect(() => AzureResources.ofNetwork(s.workspace as any)).toThrow(
+      "AzureResources.ofNetwork: GpuWorkspace 'test/alice' is not a WorkspaceNetwork; pass a WorkspaceNetwork",
+    );
   });
 });
 
@@ -682,7 +687,7 @@ describe('GpuWorkspace on Azure with a record in an Azure DNS zone', () => {
     const s = synthStack((stack) => {
       const record = new TerraformVariable(stack, 'record', { type: 'string' });
       return new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.azure(AZURE),
+        target: AzureTarget.of(AZURE),
         owner: 'alice@example.com',
         access: PUBLIC,
         dns: WorkspaceDns.zone({ zoneName: 'ml.example.com', recordName: record.stringValue }),
@@ -802,7 +807,7 @@ describe('GpuWorkspace on Azure: authentication and TLS', () => {
     const s = synthStack((stack) => {
       const vault = new TerraformVariable(stack, 'sso_vault', { type: 'string' });
       return new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.azure({ ...AZURE, ssoKeyVaultId: vault.stringValue }),
+        target: AzureTarget.of({ ...AZURE, ssoKeyVaultId: vault.stringValue }),
         owner: 'alice@example.com',
         auth: sso(),
       });
@@ -817,7 +822,7 @@ describe('GpuWorkspace on Azure: authentication and TLS', () => {
     const s = synthStack((stack) => {
       const caKey = new TerraformVariable(stack, 'ca_key', { type: 'string', sensitive: true });
       return new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.azure(AZURE),
+        target: AzureTarget.of(AZURE),
         owner: 'alice@example.com',
         tls: WorkspaceTls.privateCa({
           caCertificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
@@ -841,7 +846,7 @@ describe('GpuWorkspace on Azure: authentication and TLS', () => {
     expect(s.one('azurerm_linux_virtual_machine').admin_ssh_key).toEqual([{ username: 'azureuser', public_key: key }]);
     expect(Object.keys(s.of('tls_private_key'))).toEqual(['alice_TlsKey_E898865A']);
     expect(Object.values<any>(s.of('azurerm_key_vault_secret')).map((x) => x.name)).not.toContain('admin-ssh-key');
-    expect(s.workspace.azure?.adminSshKey).toBeUndefined();
+    expect(AzureResources.ofWorkspace(s.workspace).adminSshKey).toBeUndefined();
     expect(azureDoc(s).config.mlWorkspace.workspace.admin).toEqual({ user: 'azureuser', authorizedKeys: [key] });
   });
 
@@ -874,7 +879,7 @@ describe('GpuWorkspace on Azure: idle stop', () => {
     expect(azureDoc(s).config.mlWorkspace.idleStop).toEqual({ enable: false });
     expect(s.of('azurerm_role_definition')).toEqual({});
     expect(grants(s).map((g) => g[0])).not.toContain(VM_ID);
-    expect(s.workspace.azure?.deallocateRole).toBeUndefined();
+    expect(AzureResources.ofWorkspace(s.workspace).deallocateRole).toBeUndefined();
   });
 });
 
@@ -891,7 +896,7 @@ describe('GpuWorkspace on Azure: placement options', () => {
     expect(s.one('azurerm_data_protection_backup_instance_disk').snapshot_resource_group_name).toBe('ml-shared');
     expect(s.one('random_id').keepers).toEqual({ workspace: 'alice', resourceGroup: 'ml-shared' });
     expect(s.json.output.alice_sign_in.value).toContain('--resource-group ml-shared ');
-    expect(s.workspace.azure?.resourceGroupName).toBe('ml-shared');
+    expect(AzureResources.ofWorkspace(s.workspace).resourceGroupName).toBe('ml-shared');
   });
 
   test('an existing subnet: no network, NAT or Bastion; the security group on the NIC admits the virtual network; no tunnel', () => {
@@ -948,7 +953,7 @@ describe('GpuWorkspace on Azure: placement options', () => {
   test('an address space known only at apply time is divided the same way in Terraform', () => {
     const s = synthStack((stack) => {
       const cidr = new TerraformVariable(stack, 'cidr', { type: 'string' });
-      return new GpuWorkspace(stack, 'alice', { target: CloudTarget.azure({ ...AZURE, vnetCidr: cidr.stringValue }), owner: 'alice@example.com' });
+      return new GpuWorkspace(stack, 'alice', { target: AzureTarget.of({ ...AZURE, vnetCidr: cidr.stringValue }), owner: 'alice@example.com' });
     });
     expect(s.of('azurerm_subnet').alice_Subnet_C340D5B7.address_prefixes).toEqual([
       '${cidrsubnet(var.cidr, (24 - tonumber(element(split("/", var.cidr), 1))), 0)}',
@@ -1041,7 +1046,7 @@ describe('GpuWorkspace on Azure: tags', () => {
 describe('grantAccess on Azure', () => {
   test('private: Reader on the VM, its NIC and Bastion, and the token secret, for each principal; nothing wider', () => {
     const s = synthStack((stack) => {
-      const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.azure(AZURE), owner: 'alice@example.com' });
+      const ws = new GpuWorkspace(stack, 'alice', { target: AzureTarget.of(AZURE), owner: 'alice@example.com' });
       ws.grantAccess(ALICE_OID);
       ws.grantAccess(TEAM_OID);
       return ws;
@@ -1062,13 +1067,13 @@ describe('grantAccess on Azure', () => {
       `alice_Access-${ALICE_OID}-Token_BE4CA6B3`,
       `alice_Access-${ALICE_OID}-VmReader_2A0BB176`,
     ]);
-    expect(s.workspace.azure?.roleAssignments.map((a) => a.node.id)).not.toContain(`Access-${ALICE_OID}-VmReader`);
+    expect(AzureResources.ofWorkspace(s.workspace).roleAssignments.map((a) => a.node.id)).not.toContain(`Access-${ALICE_OID}-VmReader`);
   });
 
   test('public with SSO: no Bastion and no token to grant', () => {
     const s = synthStack((stack) => {
       const ws = new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.azure({ ...AZURE, ssoKeyVaultId: SSO_VAULT }),
+        target: AzureTarget.of({ ...AZURE, ssoKeyVaultId: SSO_VAULT }),
         owner: 'alice@example.com',
         access: PUBLIC,
         auth: WorkspaceAuth.sso({ provider: SsoProvider.GOOGLE, clientId: 'c', clientSecretName: 'google-oauth' }),
@@ -1084,7 +1089,7 @@ describe('grantAccess on Azure', () => {
 
   test('refuses a member that is not an object id', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.azure(AZURE), owner: 'alice@example.com' });
+    const ws = new GpuWorkspace(stack, 'alice', { target: AzureTarget.of(AZURE), owner: 'alice@example.com' });
     expect(() => ws.grantAccess('alice@example.com')).toThrow(
       "GpuWorkspace 'alice': grantAccess member 'alice@example.com' is not a Microsoft Entra object id; give the user's, group's or service principal's object id, e.g. '00000000-0000-0000-0000-000000000000'",
     );
@@ -1094,8 +1099,8 @@ describe('grantAccess on Azure', () => {
 describe('GpuWorkspace on Azure: stacks', () => {
   test('two workspaces share one azurerm provider and keep their own resources', () => {
     const s = synthStack((stack) => {
-      new GpuWorkspace(stack, 'bob', { target: CloudTarget.azure(AZURE), owner: 'bob@example.com' });
-      return new GpuWorkspace(stack, 'alice', { target: CloudTarget.azure(AZURE), owner: 'alice@example.com' });
+      new GpuWorkspace(stack, 'bob', { target: AzureTarget.of(AZURE), owner: 'bob@example.com' });
+      return new GpuWorkspace(stack, 'alice', { target: AzureTarget.of(AZURE), owner: 'alice@example.com' });
     });
     expect(s.json.provider.azurerm).toHaveLength(1);
     expect(Object.values<any>(s.of('azurerm_linux_virtual_machine')).map((v) => v.name).sort()).toEqual(['alice', 'bob']);
@@ -1107,7 +1112,7 @@ describe('GpuWorkspace on Azure: stacks', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { AzurermProvider } = require('@cdktf/provider-azurerm/lib/provider');
       new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000001' });
-      return new GpuWorkspace(stack, 'alice', { target: CloudTarget.azure(AZURE), owner: 'alice@example.com' });
+      return new GpuWorkspace(stack, 'alice', { target: AzureTarget.of(AZURE), owner: 'alice@example.com' });
     });
     expect(s.json.provider.azurerm).toEqual([{ features: [{}], subscription_id: '00000000-0000-0000-0000-000000000001' }]);
   });
@@ -1116,7 +1121,7 @@ describe('GpuWorkspace on Azure: stacks', () => {
     const build = () => {
       const stack = new TerraformStack(Testing.app(), 'test');
       new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.azure(AZURE),
+        target: AzureTarget.of(AZURE),
         owner: 'alice@example.com',
         access: PUBLIC,
         gpu: Gpu.NVIDIA_A10,

@@ -1,6 +1,5 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import {
-  CloudTarget,
   Gpu,
   GpuWorkspace,
   NixpkgsPin,
@@ -10,8 +9,9 @@ import {
   WorkspaceDns,
   WorkspaceSize,
   WorkspaceTls,
-} from '../../src';
+} from 'cdktf-ml-workspace';
 import { GCP, gcpWorkspace, machineDoc, synthStack } from '../util';
+import { GcpResources, GcpTarget } from 'cdktf-ml-workspace-gcp';
 
 const LABELS = { 'cost-center': 'unassigned', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
@@ -232,12 +232,12 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
   });
 
   test('escape hatches expose the resources and defaultChild is the instance', () => {
-    expect(s.workspace.gcp?.instance.node.id).toBe('Resource');
-    expect(s.workspace.node.defaultChild).toBe(s.workspace.gcp?.instance);
-    expect(s.workspace.gcp?.homeDisk.node.id).toBe('HomeDisk');
-    expect(s.workspace.gcp?.network?.node.id).toBe('Network');
-    expect(s.workspace.gcp?.nat?.node.id).toBe('Nat');
-    expect(s.workspace.gcp?.address).toBeUndefined();
+    expect(GcpResources.ofWorkspace(s.workspace).instance.node.id).toBe('Resource');
+    expect(s.workspace.node.defaultChild).toBe(GcpResources.ofWorkspace(s.workspace).instance);
+    expect(GcpResources.ofWorkspace(s.workspace).homeDisk.node.id).toBe('HomeDisk');
+    expect(GcpResources.ofWorkspace(s.workspace).network?.node.id).toBe('Network');
+    expect(GcpResources.ofWorkspace(s.workspace).nat?.node.id).toBe('Nat');
+    expect(GcpResources.ofWorkspace(s.workspace).address).toBeUndefined();
     expect(s.workspace.workspaceName).toBe('alice');
   });
 });
@@ -418,7 +418,7 @@ describe('GpuWorkspace on GCP options', () => {
     const s = synthStack((stack) => {
       const caKey = new TerraformVariable(stack, 'ca_key', { type: 'string', sensitive: true });
       return new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.gcp(GCP),
+        target: GcpTarget.of(GCP),
         owner: 'alice@example.com',
         tls: WorkspaceTls.privateCa({
           caCertificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
@@ -558,8 +558,8 @@ describe('GpuWorkspace on GCP options', () => {
 
   test('two workspaces share the project APIs and keep their own resources', () => {
     const s = synthStack((stack) => {
-      new GpuWorkspace(stack, 'bob', { target: CloudTarget.gcp(GCP), owner: 'bob@example.com' });
-      return new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+      new GpuWorkspace(stack, 'bob', { target: GcpTarget.of(GCP), owner: 'bob@example.com' });
+      return new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
     });
     expect(Object.keys(s.of('google_project_service'))).toHaveLength(3);
     expect(Object.keys(s.of('google_compute_instance'))).toHaveLength(2);
@@ -571,7 +571,7 @@ describe('GpuWorkspace on GCP options', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { GoogleProvider } = require('@cdktf/provider-google/lib/provider');
       new GoogleProvider(stack, 'google', { project: 'other', region: 'us-central1' });
-      return new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+      return new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
     });
     expect(s.json.provider.google).toEqual([{ project: 'other', region: 'us-central1' }]);
   });
@@ -580,7 +580,7 @@ describe('GpuWorkspace on GCP options', () => {
 describe('grantAccess', () => {
   test('grants IAP, OS Login, act-as and the token on the workspace\'s own resources only', () => {
     const s = synthStack((stack) => {
-      const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+      const ws = new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
       ws.grantAccess('user:alice@example.com');
       ws.grantAccess('group:ml-team@example.com');
       return ws;
@@ -610,7 +610,7 @@ describe('grantAccess', () => {
   test('with SSO there is no token to grant', () => {
     const s = synthStack((stack) => {
       const ws = new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.gcp(GCP),
+        target: GcpTarget.of(GCP),
         owner: 'alice@example.com',
         auth: WorkspaceAuth.sso({ provider: SsoProvider.GOOGLE, clientId: 'c', clientSecretName: 'google-oauth' }),
       });
@@ -627,13 +627,13 @@ describe('grantAccess', () => {
     ['user:', "GpuWorkspace 'alice': grantAccess member 'user:' is not an IAM principal"],
   ])('refuses %s', (member, message) => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+    const ws = new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
     expect(() => ws.grantAccess(member)).toThrow(message);
   });
 
   test('refuses a principal known only at apply time', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const ws = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+    const ws = new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
     const v = new TerraformVariable(stack, 'who', { type: 'string' });
     expect(() => ws.grantAccess(v.stringValue)).toThrow(
       "GpuWorkspace 'alice': grantAccess member must be known at synth time (it names the grant's construct id); pass a literal principal",
@@ -646,7 +646,7 @@ describe('synthesis is deterministic', () => {
     const build = () => {
       const stack = new TerraformStack(Testing.app(), 'test');
       new GpuWorkspace(stack, 'alice', {
-        target: CloudTarget.gcp(GCP),
+        target: GcpTarget.of(GCP),
         owner: 'alice@example.com',
         access: PUBLIC,
         gpu: Gpu.NVIDIA_A100_80GB,

@@ -1,9 +1,11 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { CloudTarget, GpuWorkspace, SsoProvider, WorkspaceAuth } from '../../src';
+import { GpuWorkspace, SsoProvider, WorkspaceAuth } from 'cdktf-ml-workspace';
 import { buildError, GCP } from '../util';
 import { AWS } from './aws-util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
 
-const gcp = () => new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+const gcp = () => new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
 
 describe('grantAccess is for people and groups, never for a population', () => {
   it.each<[string, string]>([
@@ -18,7 +20,7 @@ describe('grantAccess is for people and groups, never for a population', () => {
   });
 
   test('AWS: a wildcard ARN is refused', () => {
-    const w = new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', { target: CloudTarget.aws(AWS), owner: 'alice@example.com' });
+    const w = new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', { target: AwsTarget.of(AWS), owner: 'alice@example.com' });
     expect(() => w.grantAccess('arn:aws:iam::123456789012:role/*')).toThrow(
       "GpuWorkspace 'alice': grantAccess member 'arn:aws:iam::123456789012:role/*' is a wildcard, which grants a whole population; name a person or a group",
     );
@@ -32,7 +34,7 @@ describe('grantAccess is for people and groups, never for a population', () => {
 
   test('granting the same member twice grants once', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const w = new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+    const w = new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
     w.grantAccess('user:bob@example.com');
     w.grantAccess('user:bob@example.com');
     const json = JSON.parse(Testing.synth(stack));
@@ -59,10 +61,10 @@ describe('auth.allowedDomains never admits the public', () => {
 });
 
 describe('one workspace name in two stacks of an app', () => {
-  const twoStacks = (second: Parameters<typeof CloudTarget.gcp>[0]) => {
+  const twoStacks = (second: Parameters<typeof GcpTarget.of>[0]) => {
     const app = Testing.app();
-    new GpuWorkspace(new TerraformStack(app, 'team-a'), 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
-    return () => new GpuWorkspace(new TerraformStack(app, 'team-b'), 'alice', { target: CloudTarget.gcp(second), owner: 'alice@example.com' });
+    new GpuWorkspace(new TerraformStack(app, 'team-a'), 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
+    return () => new GpuWorkspace(new TerraformStack(app, 'team-b'), 'alice', { target: GcpTarget.of(second), owner: 'alice@example.com' });
   };
 
   test('on one GCP project is refused: their service accounts and secrets would collide', () => {
@@ -77,8 +79,8 @@ describe('one workspace name in two stacks of an app', () => {
 
   test('on AWS is a warning: synthesis cannot see whether the stacks share an account', () => {
     const app = Testing.app();
-    new GpuWorkspace(new TerraformStack(app, 'team-a'), 'alice', { target: CloudTarget.aws(AWS), owner: 'alice@example.com' });
-    const second = new GpuWorkspace(new TerraformStack(app, 'team-b'), 'alice', { target: CloudTarget.aws(AWS), owner: 'alice@example.com' });
+    new GpuWorkspace(new TerraformStack(app, 'team-a'), 'alice', { target: AwsTarget.of(AWS), owner: 'alice@example.com' });
+    const second = new GpuWorkspace(new TerraformStack(app, 'team-b'), 'alice', { target: AwsTarget.of(AWS), owner: 'alice@example.com' });
 
     expect(second.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
       "GpuWorkspace 'alice': workspaceName 'alice' is also used by 'team-a/alice' in stack 'team-a' on AWS; the names of their service accounts, roles and secrets collide if both stacks deploy to the same account; give one of them another workspaceName",

@@ -1,13 +1,16 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { CloudTarget, GpuWorkspace, WorkspaceAccess, WorkspaceNetwork, WorkspaceTls } from '../../src';
-import { AwsHost } from '../../src/clouds/aws/host';
-import { AzureHost } from '../../src/clouds/azure/host';
-import { GcpHost } from '../../src/clouds/gcp/host';
-import { MachineHost } from '../../src/host/machine-host';
-import { WorkspaceSpec } from '../../src/host/workspace-spec';
+import { CloudTarget, GpuWorkspace, WorkspaceAccess, WorkspaceNetwork, WorkspaceTls } from 'cdktf-ml-workspace';
+import { AwsHost } from 'cdktf-ml-workspace-aws/lib/host';
+import { AzureHost } from 'cdktf-ml-workspace-azure/lib/host';
+import { GcpHost } from 'cdktf-ml-workspace-gcp/lib/host';
+import { MachineHost } from 'cdktf-ml-workspace/lib/host/machine-host';
+import { WorkspaceSpec } from 'cdktf-ml-workspace/lib/host/workspace-spec';
 import { parseJsonencode } from '../hcl';
 import { DEPLOYER_RANGES, GCP } from '../util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
@@ -31,9 +34,9 @@ function probeRole(host: MachineHost): void {
 
 type Cloud = 'gcp' | 'aws' | 'azure';
 const TARGETS: Record<Cloud, () => CloudTarget> = {
-  gcp: () => CloudTarget.gcp(GCP),
-  aws: () => CloudTarget.aws({ region: 'eu-west-1' }),
-  azure: () => CloudTarget.azure({ location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: DEPLOYER_RANGES }),
+  gcp: () => GcpTarget.of(GCP),
+  aws: () => AwsTarget.of({ region: 'eu-west-1' }),
+  azure: () => AzureTarget.of({ location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: DEPLOYER_RANGES }),
 };
 
 /** A spec with every default filled in, as a front door makes it, for a host named `probe`. */
@@ -49,9 +52,9 @@ function specFor(cloud: Cloud, isPublic: boolean): WorkspaceSpec {
 
 function hostFor(cloud: Cloud, scope: Construct, spec: WorkspaceSpec): MachineHost & { finish(): unknown } {
   const target = TARGETS[cloud]();
-  if (cloud === 'gcp') return new GcpHost(scope, spec, target.gcpOptions!);
-  if (cloud === 'aws') return new AwsHost(scope, spec, target.awsOptions!);
-  return new AzureHost(scope, spec, target.azureOptions!, { publicDnsLabel: false });
+  if (cloud === 'gcp') return new GcpHost(scope, spec, (target as GcpTarget).options);
+  if (cloud === 'aws') return new AwsHost(scope, spec, (target as AwsTarget).options);
+  return new AzureHost(scope, spec, (target as AzureTarget).options, { publicDnsLabel: false });
 }
 
 function build(cloud: Cloud, isPublic: boolean): { json: any; host: MachineHost; principal: string } {
@@ -160,7 +163,7 @@ describe('a role on a shared network', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const target = TARGETS.gcp();
     const network = new WorkspaceNetwork(stack, 'team', { target });
-    const host = new GcpHost(new Construct(stack, 'probe'), { ...specFor('gcp', false), network: network._attached }, target.gcpOptions!);
+    const host = new GcpHost(new Construct(stack, 'probe'), { ...specFor('gcp', false), network: network._attached }, (target as GcpTarget).options);
     probeRole(host);
     host.finish();
     const rules = Object.values<any>(JSON.parse(Testing.synth(stack, true)).resource.google_compute_firewall);
@@ -174,7 +177,7 @@ describe('a role on a shared network', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const target = TARGETS.azure();
     const network = new WorkspaceNetwork(stack, 'team', { target });
-    const host = new AzureHost(new Construct(stack, 'probe'), { ...specFor('azure', false), network: network._attached }, target.azureOptions!, { publicDnsLabel: false });
+    const host = new AzureHost(new Construct(stack, 'probe'), { ...specFor('azure', false), network: network._attached }, (target as AzureTarget).options, { publicDnsLabel: false });
     probeRole(host);
     expect(() => host.finish()).toThrow(
       "GpuWorkspace 'probe': port 9999 through Azure Bastion is not admitted by the shared network's subnet NSG (22 and 443 only); leave out network for this workspace",

@@ -1,9 +1,11 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, WorkspaceAccess, WorkspaceDns, WorkspaceTls } from '../../src';
+import { GpuWorkspace, GpuWorkspaceProps, WorkspaceAccess, WorkspaceDns, WorkspaceTls } from 'cdktf-ml-workspace';
 import { azureBuildError, buildError, GCP } from '../util';
 import { awsBuildError, awsWorkspace } from './aws-util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
 
 describe('limits a cloud would refuse at apply, and keys the library keeps', () => {
   test.each([
@@ -65,7 +67,7 @@ describe("provider-wide tags and labels count against the same per-resource limi
     return [];
   };
   const aws = (stack: TerraformStack, n: number) =>
-    new GpuWorkspace(stack, 'alice', { target: CloudTarget.aws({ region: 'eu-west-1' }), owner: 'alice@example.com', labels: labels(n) });
+    new GpuWorkspace(stack, 'alice', { target: AwsTarget.of({ region: 'eu-west-1' }), owner: 'alice@example.com', labels: labels(n) });
 
   test('AWS default_tags that push the home volume past 50 tags fail synthesis, naming both sides', () => {
     const defaultTags = { env: 'prod', team: 'ml', 'cost-center': 'x', l0: 'x' };
@@ -93,7 +95,7 @@ describe("provider-wide tags and labels count against the same per-resource limi
 
   test('google default_labels count beside the attribution label, which the provider adds unless told not to', () => {
     const gcp = (n: number) => (stack: TerraformStack) =>
-      new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com', labels: labels(n) });
+      new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com', labels: labels(n) });
     const errors = synthErrors((stack) => {
       new GoogleProvider(stack, 'google', { project: GCP.project, defaultLabels: { env: 'prod' } });
       gcp(58)(stack);
@@ -139,8 +141,8 @@ describe('AWS: public access fits the security group rule quota', () => {
         `GpuWorkspace 'alice': target.securityGroupRulesQuota ${q} must be a whole number from 60 (the default quota) to 1000`,
       );
     }
-    expect(() => CloudTarget.aws({ region: 'eu-west-1', securityGroupRulesQuota: '100' as unknown as number })).toThrow(
-      "CloudTarget.aws: securityGroupRulesQuota '100' must be a number",
+    expect(() => AwsTarget.of({ region: 'eu-west-1', securityGroupRulesQuota: '100' as unknown as number })).toThrow(
+      "AwsTarget.of: securityGroupRulesQuota '100' must be a number",
     );
   });
 });

@@ -4,7 +4,7 @@
  * provider updates in place (GCP instance metadata, EC2 user data with
  * user_data_replace_on_change false, Azure user_data rather than custom_data).
  */
-import { NixpkgsPin } from '../../src';
+import { NixpkgsPin } from 'cdktf-ml-workspace';
 import { azureWorkspace, gcpWorkspace } from '../util';
 import { awsWorkspace } from './aws-util';
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { WorkspaceAccess, WorkspaceDns } from '../../src';
+import { WorkspaceAccess, WorkspaceDns } from 'cdktf-ml-workspace';
 import { gcpWorkspace } from '../util';
 
 /** Runs `command` in bash with stand-ins for `gcloud` and for the opener(s) given; returns what was opened. */

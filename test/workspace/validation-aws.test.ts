@@ -1,4 +1,4 @@
-import { Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from '../../src';
+import { Gpu, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from 'cdktf-ml-workspace';
 import { awsBuildError, awsWorkspace } from './aws-util';
 
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });

@@ -1,6 +1,7 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { CloudTarget, Gpu, GpuWorkspace, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from '../../src';
+import { Gpu, GpuWorkspace, SsoProvider, WorkspaceAccess, WorkspaceAuth, WorkspaceDns, WorkspaceSize, WorkspaceTls } from 'cdktf-ml-workspace';
 import { azureBuildError, azureWorkspace } from '../util';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
 const SSO_VAULT = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/identity/providers/Microsoft.KeyVault/vaults/sso-vault';
@@ -275,7 +276,7 @@ describe('GpuWorkspace on Azure: what validation accepts', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const v = (name: string) => new TerraformVariable(stack, name, { type: 'string' }).stringValue;
     new GpuWorkspace(stack, 'alice', {
-      target: CloudTarget.azure({
+      target: AzureTarget.of({
         location: v('location'),
         imageId: v('image'),
         resourceGroupName: v('group'),
@@ -301,7 +302,7 @@ describe("the workspace Key Vault's firewall", () => {
   test('is a required choice: without the deployer ranges synthesis explains what to give', () => {
     const build = () =>
       new GpuWorkspace(new TerraformStack(Testing.app(), 'test'), 'alice', {
-        target: CloudTarget.azure({ location: 'westeurope', imageId: '/subscriptions/0/resourceGroups/i/providers/Microsoft.Compute/images/nixos' } as any),
+        target: AzureTarget.of({ location: 'westeurope', imageId: '/subscriptions/0/resourceGroups/i/providers/Microsoft.Compute/images/nixos' } as any),
         owner: 'alice@example.com',
       });
     expect(build).toThrow(

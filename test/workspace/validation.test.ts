@@ -1,6 +1,5 @@
 import { Lazy, TerraformStack, Testing } from 'cdktf';
 import {
-  CloudTarget,
   Gpu,
   GpuWorkspace,
   NixpkgsPin,
@@ -10,8 +9,9 @@ import {
   WorkspaceDns,
   WorkspaceSize,
   WorkspaceTls,
-} from '../../src';
+} from 'cdktf-ml-workspace';
 import { buildError, GCP } from '../util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
 
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
 const sso = (extra: Partial<Parameters<typeof WorkspaceAuth.sso>[0]> = {}) =>
@@ -327,9 +327,9 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
 
   test('two workspaces with one name in a stack', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    new GpuWorkspace(stack, 'alice', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com' });
+    new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com' });
     expect(
-      () => new GpuWorkspace(stack, 'alice2', { target: CloudTarget.gcp(GCP), owner: 'alice@example.com', workspaceName: 'alice' }),
+      () => new GpuWorkspace(stack, 'alice2', { target: GcpTarget.of(GCP), owner: 'alice@example.com', workspaceName: 'alice' }),
     ).toThrow("GpuWorkspace 'alice2': workspaceName 'alice' is already used by 'test/alice' in this stack; give each workspace its own workspaceName");
   });
 
@@ -339,7 +339,7 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
     const project = new TerraformVariable(stack, 'project', { type: 'string' });
     const owner = new TerraformVariable(stack, 'owner', { type: 'string' });
     new GpuWorkspace(stack, 'alice', {
-      target: CloudTarget.gcp({ project: project.stringValue, region: 'europe-west4', zone: 'europe-west4-a' }),
+      target: GcpTarget.of({ project: project.stringValue, region: 'europe-west4', zone: 'europe-west4-a' }),
       owner: owner.stringValue,
     });
     const json = JSON.parse(Testing.synth(stack, true));

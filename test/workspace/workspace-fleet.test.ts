@@ -12,15 +12,18 @@ import {
   WorkspaceNetwork,
   WorkspaceSize,
   WorkspaceTls,
-} from '../../src';
-import { AWS_SHAPES } from '../../src/clouds/aws/shapes';
-import { awsInstance } from '../../src/clouds/aws/instance-types';
-import { AZURE_SHAPES } from '../../src/clouds/azure/shapes';
-import { azureVmSize } from '../../src/clouds/azure/vm-sizes';
-import { GCP_SHAPES } from '../../src/clouds/gcp/shapes';
-import { gcpMachine } from '../../src/clouds/gcp/machine-types';
-import { MachineShape, pickShape } from '../../src/core/machine-shapes';
+} from 'cdktf-ml-workspace';
+import { AWS_SHAPES } from 'cdktf-ml-workspace-aws/lib/shapes';
+import { awsInstance } from 'cdktf-ml-workspace-aws/lib/instance-types';
+import { AZURE_SHAPES } from 'cdktf-ml-workspace-azure/lib/shapes';
+import { azureVmSize } from 'cdktf-ml-workspace-azure/lib/vm-sizes';
+import { GCP_SHAPES } from 'cdktf-ml-workspace-gcp/lib/shapes';
+import { gcpMachine } from 'cdktf-ml-workspace-gcp/lib/machine-types';
+import { MachineShape, pickShape } from 'cdktf-ml-workspace/lib/core/machine-shapes';
 import { DEPLOYER_RANGES, errorOf, GCP, machineDoc } from '../util';
+import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
 const AZURE = { location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: DEPLOYER_RANGES };
@@ -37,7 +40,7 @@ interface Synth {
   readonly resources: Map<string, string>;
 }
 
-function synthFleet(props: Partial<WorkspaceFleetProps> & { members?: WorkspaceFleetMember[] }, target = CloudTarget.gcp(GCP)): Synth {
+function synthFleet(props: Partial<WorkspaceFleetProps> & { members?: WorkspaceFleetMember[] }, target: CloudTarget = GcpTarget.of(GCP)): Synth {
   const app: App = Testing.app();
   const stack = new TerraformStack(app, 'test');
   const fleet = new WorkspaceFleet(stack, 'vision', { target, ...props });
@@ -230,7 +233,7 @@ describe('members are keyed by name, never by position', () => {
   test('addMember after construction is the same as listing the member', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'test');
-    const fleet = new WorkspaceFleet(stack, 'vision', { target: CloudTarget.gcp(GCP), members: names('alice') });
+    const fleet = new WorkspaceFleet(stack, 'vision', { target: GcpTarget.of(GCP), members: names('alice') });
     fleet.addMember(member('bob'));
     fleet.addMember(member('carol'));
     const json = JSON.parse(Testing.synth(stack, true));
@@ -259,8 +262,8 @@ describe('one nixpkgs revision, and a canary rollout that replaces nothing', () 
   });
 
   test.each([
-    ['AWS', () => CloudTarget.aws({ region: 'eu-west-1' }), 'aws_instance', 'user_data'],
-    ['Azure', () => CloudTarget.azure(AZURE), 'azurerm_linux_virtual_machine', 'user_data'],
+    ['AWS', () => AwsTarget.of({ region: 'eu-west-1' }), 'aws_instance', 'user_data'],
+    ['Azure', () => AzureTarget.of(AZURE), 'azurerm_linux_virtual_machine', 'user_data'],
   ])('%s: starting the rollout changes only the canary VM\'s document and revision tag, which the provider updates in place', (_cloud, target, type, attribute) => {
     const members = [member('alice', { canary: true }), member('bob')];
     const a = synthFleet({ members }, target());
@@ -311,7 +314,7 @@ describe('fleets on AWS and Azure', () => {
         defaults: { gpus: GpuPackage.of(Gpu.NVIDIA_L4), tls: WorkspaceTls.selfSigned() },
         members: [member('alice', { principal: 'arn:aws:iam::123456789012:role/alice' }), member('bob', { access: PUBLIC })],
       },
-      CloudTarget.aws({ region: 'eu-west-1' }),
+      AwsTarget.of({ region: 'eu-west-1' }),
     );
     const resource = built.json.resource;
     expect(Object.keys(resource.aws_vpc)).toEqual([expect.stringMatching(/^vision_Network_Vpc_/)]);
@@ -335,7 +338,7 @@ describe('fleets on AWS and Azure', () => {
           member('bob', { access: PUBLIC, principal: '22222222-3333-4444-5555-666666666666' }),
         ],
       },
-      CloudTarget.azure(AZURE),
+      AzureTarget.of(AZURE),
     );
     const resource = built.json.resource;
     expect(Object.keys(resource.azurerm_bastion_host)).toEqual([expect.stringMatching(/^vision_Network_Bastion_/)]);
@@ -348,7 +351,7 @@ describe('fleets on AWS and Azure', () => {
 });
 
 describe('a fleet checks its own props and names itself in every message', () => {
-  const make = (props: any, target = CloudTarget.gcp(GCP)) => errorOf(() => synthFleet({ ...props }, target));
+  const make = (props: any, target: CloudTarget = GcpTarget.of(GCP)) => errorOf(() => synthFleet({ ...props }, target));
 
   test.each([
     ['a member\'s bad value is reported as the fleet\'s member', { members: [member('alice', { homeDiskSizeGiB: 5 })] }, "WorkspaceFleet 'vision' member 'alice': homeDiskSizeGiB 5 must be a whole number from 10 to 65536"],
@@ -382,7 +385,7 @@ describe('a fleet checks its own props and names itself in every message', () =>
 
   test('AWS: an admin of many members gets one policy for all of them, not one per member (the quota is 10 per principal)', () => {
     const members = Array.from({ length: 11 }, (_, i) => member(`m${i}`, { principal: `arn:aws:iam::123456789012:role/m${i}` }));
-    const built = synthFleet({ members, admins: ['arn:aws:iam::123456789012:role/ml-platform'] }, CloudTarget.aws({ region: 'eu-west-1' }));
+    const built = synthFleet({ members, admins: ['arn:aws:iam::123456789012:role/ml-platform'] }, AwsTarget.of({ region: 'eu-west-1' }));
     const attachments = Object.values<any>(built.json.resource.aws_iam_role_policy_attachment).filter((a) => a.role === 'ml-platform');
     expect(attachments).toHaveLength(1);
     const policies = Object.entries<any>(built.json.resource.aws_iam_policy).filter(([, p]) => p.name.startsWith('mlwfleet-'));
@@ -402,7 +405,7 @@ describe('a fleet checks its own props and names itself in every message', () =>
   test('AWS: a member added after the admins is in their policy too', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'test');
-    const fleet = new WorkspaceFleet(stack, 'vision', { target: CloudTarget.aws({ region: 'eu-west-1' }), admins: ['arn:aws:iam::123456789012:group/ml-admins'] });
+    const fleet = new WorkspaceFleet(stack, 'vision', { target: AwsTarget.of({ region: 'eu-west-1' }), admins: ['arn:aws:iam::123456789012:group/ml-admins'] });
     fleet.addMember(member('alice', { principal: 'arn:aws:iam::123456789012:role/alice' }));
     const json = JSON.parse(Testing.synth(stack, true));
     const document = Object.entries<any>(json.data.aws_iam_policy_document).find(([n]) => n.startsWith('vision_Access-group-ml-admins-'))![1];
@@ -411,21 +414,21 @@ describe('a fleet checks its own props and names itself in every message', () =>
   });
 
   test('AWS: an admin that is not an IAM ARN is refused by the fleet', () => {
-    expect(make({ admins: ['alice@example.com'] }, CloudTarget.aws({ region: 'eu-west-1' }))).toBe(
+    expect(make({ admins: ['alice@example.com'] }, AwsTarget.of({ region: 'eu-west-1' }))).toBe(
       "WorkspaceFleet 'vision': admins member 'alice@example.com' is not an IAM role, user or group ARN; write it like 'arn:aws:iam::123456789012:role/alice'",
     );
   });
 
   test('a target that fixes the machine type is refused: the packages choose it', () => {
-    expect(make({}, CloudTarget.gcp({ ...GCP, machineType: 'g2-standard-12' }))).toBe(
+    expect(make({}, GcpTarget.of({ ...GCP, machineType: 'g2-standard-12' }))).toBe(
       "WorkspaceFleet 'vision': target.machineType 'g2-standard-12' would give every member one machine type; leave it out and choose packages (defaults.cpu, defaults.gpus and each member's cpu and gpus)",
     );
   });
 
   test('a network for another cloud is refused', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const network = new WorkspaceNetwork(stack, 'team', { target: CloudTarget.aws({ region: 'eu-west-1' }) });
-    expect(errorOf(() => new WorkspaceFleet(stack, 'vision', { target: CloudTarget.gcp(GCP), network }))).toBe(
+    const network = new WorkspaceNetwork(stack, 'team', { target: AwsTarget.of({ region: 'eu-west-1' }) });
+    expect(errorOf(() => new WorkspaceFleet(stack, 'vision', { target: GcpTarget.of(GCP), network }))).toBe(
       "WorkspaceFleet 'vision': network 'test/team' is a AWS network and the target is GCP; use a network made for the same cloud",
     );
   });
@@ -438,7 +441,7 @@ describe('a fleet checks its own props and names itself in every message', () =>
   });
 
   test('a target naming an existing network: members use it and no network is made', () => {
-    const built = synthFleet({ members: [member('alice')] }, CloudTarget.gcp({ ...GCP, network: 'hub', subnetwork: 'hub-ml' }));
+    const built = synthFleet({ members: [member('alice')] }, GcpTarget.of({ ...GCP, network: 'hub', subnetwork: 'hub-ml' }));
     expect(built.json.resource.google_compute_network).toBeUndefined();
     expect(instanceOf(built.json, 'google_compute_instance', 'alice').network_interface[0]).toMatchObject({ network: 'hub', subnetwork: 'hub-ml' });
   });

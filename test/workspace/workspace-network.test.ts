@@ -1,13 +1,16 @@
 import { App, TerraformStack, Testing } from 'cdktf';
-import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, WorkspaceAccess, WorkspaceFleet, WorkspaceNetwork, WorkspaceNetworkProps, WorkspaceTls } from '../../src';
+import { CloudTarget, GpuWorkspace, GpuWorkspaceProps, WorkspaceAccess, WorkspaceFleet, WorkspaceNetwork, WorkspaceNetworkProps, WorkspaceTls } from 'cdktf-ml-workspace';
 import { DEPLOYER_RANGES, errorOf, GCP } from '../util';
+import { GcpResources, GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsResources, AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
 const AZURE = { location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: DEPLOYER_RANGES };
 const TARGETS = {
-  gcp: () => CloudTarget.gcp(GCP),
-  aws: () => CloudTarget.aws({ region: 'eu-west-1' }),
-  azure: () => CloudTarget.azure(AZURE),
+  gcp: () => GcpTarget.of(GCP),
+  aws: () => AwsTarget.of({ region: 'eu-west-1' }),
+  azure: () => AzureTarget.of(AZURE),
 };
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
 
@@ -91,10 +94,10 @@ describe('GCP: one network for many workspaces', () => {
   });
 
   test('the resources expose what they made', () => {
-    expect(built.network.gcp?.networkTag).toBe('mlwnet-team');
-    expect(built.network.aws).toBeUndefined();
-    expect(built.workspaces[0].gcp?.network).toBeUndefined();
-    expect(built.workspaces[0].gcp?.nat).toBeUndefined();
+    expect(GcpResources.ofNetwork(built.network).networkTag).toBe('mlwnet-team');
+    expect(() => AwsResources.ofNetwork(built.network)).toThrow(/AwsResources.ofNetwork: WorkspaceNetwork 'test\/team' is on GCP, not AWS/);
+    expect(GcpResources.ofWorkspace(built.workspaces[0]).network).toBeUndefined();
+    expect(GcpResources.ofWorkspace(built.workspaces[0]).nat).toBeUndefined();
   });
 });
 
@@ -141,7 +144,7 @@ describe('AWS: one VPC, one NAT gateway and one set of endpoints', () => {
   });
 
   test('the network\'s zone is the target\'s', () => {
-    const zoned = build(CloudTarget.aws({ region: 'eu-west-1', availabilityZone: 'eu-west-1b' }), [{ id: 'alice' }]);
+    const zoned = build(AwsTarget.of({ region: 'eu-west-1', availabilityZone: 'eu-west-1b' }), [{ id: 'alice' }]);
     expect(zoned.named('aws_subnet', 'team_Subnet').availability_zone).toBe('eu-west-1b');
     expect(zoned.named('aws_ebs_volume', 'alice_HomeVolume').availability_zone).toBe('eu-west-1b');
   });
@@ -219,13 +222,13 @@ describe('Azure: one Bastion for every private workspace', () => {
 
 describe('joining a network made elsewhere is refused with the fix', () => {
   test.each([
-    ['GCP region', () => build(TARGETS.gcp(), []), CloudTarget.gcp({ ...GCP, region: 'us-central1', zone: 'us-central1-a' }), "GpuWorkspace 'late': target.region 'us-central1' differs from the network's (\"europe-west4\", 'test/team'); a workspace joins a network in its own project and region: use the network's target"],
-    ['GCP project', () => build(TARGETS.gcp(), []), CloudTarget.gcp({ ...GCP, project: 'other-project' }), "GpuWorkspace 'late': target.project 'other-project' differs from the network's (\"ml-prod-123\", 'test/team'); a workspace joins a network in its own project and region: use the network's target"],
-    ['GCP own network too', () => build(TARGETS.gcp(), []), CloudTarget.gcp({ ...GCP, network: 'hub', subnetwork: 'hub-ml' }), "GpuWorkspace 'late': target.network 'hub' cannot be given together with network ('test/team'); remove one of them"],
-    ['AWS zone', () => build(TARGETS.aws(), []), CloudTarget.aws({ region: 'eu-west-1', availabilityZone: 'eu-west-1c' }), "GpuWorkspace 'late': target.availabilityZone 'eu-west-1c' differs from the network's (\"eu-west-1a\", 'test/team'); a workspace joins a network in its own region and zone (home volumes are zonal): use the network's target"],
-    ['AWS region', () => build(TARGETS.aws(), []), CloudTarget.aws({ region: 'us-east-1' }), "GpuWorkspace 'late': target.region 'us-east-1' differs from the network's (\"eu-west-1\", 'test/team'); a workspace joins a network in its own region and zone (home volumes are zonal): use the network's target"],
-    ['Azure location', () => build(TARGETS.azure(), []), CloudTarget.azure({ ...AZURE, location: 'northeurope' }), "GpuWorkspace 'late': target.location 'northeurope' differs from the network's (\"westeurope\", 'test/team'); a workspace joins a network in its own location: use the network's target"],
-    ['another cloud', () => build(TARGETS.aws(), []), CloudTarget.gcp(GCP), "GpuWorkspace 'late': network 'test/team' is a AWS network and the target is GCP; use a network made for the same cloud"],
+    ['GCP region', () => build(TARGETS.gcp(), []), GcpTarget.of({ ...GCP, region: 'us-central1', zone: 'us-central1-a' }), "GpuWorkspace 'late': target.region 'us-central1' differs from the network's (\"europe-west4\", 'test/team'); a workspace joins a network in its own project and region: use the network's target"],
+    ['GCP project', () => build(TARGETS.gcp(), []), GcpTarget.of({ ...GCP, project: 'other-project' }), "GpuWorkspace 'late': target.project 'other-project' differs from the network's (\"ml-prod-123\", 'test/team'); a workspace joins a network in its own project and region: use the network's target"],
+    ['GCP own network too', () => build(TARGETS.gcp(), []), GcpTarget.of({ ...GCP, network: 'hub', subnetwork: 'hub-ml' }), "GpuWorkspace 'late': target.network 'hub' cannot be given together with network ('test/team'); remove one of them"],
+    ['AWS zone', () => build(TARGETS.aws(), []), AwsTarget.of({ region: 'eu-west-1', availabilityZone: 'eu-west-1c' }), "GpuWorkspace 'late': target.availabilityZone 'eu-west-1c' differs from the network's (\"eu-west-1a\", 'test/team'); a workspace joins a network in its own region and zone (home volumes are zonal): use the network's target"],
+    ['AWS region', () => build(TARGETS.aws(), []), AwsTarget.of({ region: 'us-east-1' }), "GpuWorkspace 'late': target.region 'us-east-1' differs from the network's (\"eu-west-1\", 'test/team'); a workspace joins a network in its own region and zone (home volumes are zonal): use the network's target"],
+    ['Azure location', () => build(TARGETS.azure(), []), AzureTarget.of({ ...AZURE, location: 'northeurope' }), "GpuWorkspace 'late': target.location 'northeurope' differs from the network's (\"westeurope\", 'test/team'); a workspace joins a network in its own location: use the network's target"],
+    ['another cloud', () => build(TARGETS.aws(), []), GcpTarget.of(GCP), "GpuWorkspace 'late': network 'test/team' is a AWS network and the target is GCP; use a network made for the same cloud"],
   ])('%s', (_what, make, target, message) => {
     const { stack, network } = make();
     expect(errorOf(() => new GpuWorkspace(stack, 'late', { target, network, owner: 'late@example.com' }))).toBe(message);
@@ -245,24 +248,24 @@ describe('WorkspaceNetwork validates its own props', () => {
   test.each([
     ['no props', undefined, "WorkspaceNetwork 'team': options undefined must be an object: { target, networkName?, costCenter?, labels? }"],
     ['no target', {}, "WorkspaceNetwork 'team': target is required: { target, networkName?, costCenter?, labels? }"],
-    ['a plain target', { target: { cloud: 'GCP' } }, "WorkspaceNetwork 'team': target {\"cloud\":\"GCP\"} must be made with CloudTarget.gcp({ project, region, zone }), CloudTarget.aws({ region }) or CloudTarget.azure({ ... })"],
+    ['a plain target', { target: { cloud: 'GCP' } }, "WorkspaceNetwork 'team': target {\"cloud\":\"GCP\"} must be made with GcpTarget.of({ project, region, zone }) from 'cdktf-ml-workspace-gcp', AwsTarget.of({ region }) from 'cdktf-ml-workspace-aws' or AzureTarget.of({ location, imageId, keyVaultAllowedCidrs }) from 'cdktf-ml-workspace-azure'"],
     ['an empty name', { target: TARGETS.gcp(), networkName: '' }, "WorkspaceNetwork 'team': networkName '' is not a valid network name; use 2-24 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set networkName when the construct id does not qualify)"],
     ['a long name', { target: TARGETS.gcp(), networkName: 'n'.repeat(25) }, `WorkspaceNetwork 'team': networkName '${'n'.repeat(25)}' is not a valid network name; use 2-24 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set networkName when the construct id does not qualify)`],
     ['a newline in the name', { target: TARGETS.gcp(), networkName: 'team\nx' }, "WorkspaceNetwork 'team': networkName 'team\nx' is not a valid network name; use 2-24 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (set networkName when the construct id does not qualify)"],
     ['a reserved label', { target: TARGETS.gcp(), labels: { owner: 'bob' } }, "WorkspaceNetwork 'team': labels 'owner' is set by the library; remove it (use costCenter for 'cost-center', owner for 'owner')"],
     ['a quote in a label value', { target: TARGETS.gcp(), labels: { team: 'a"b' } }, "WorkspaceNetwork 'team': labels.team 'a\"b' is not a valid label value; use at most 63 lowercase letters, digits, '_' or '-'"],
     ['a bad cost center', { target: TARGETS.gcp(), costCenter: 'ML Research' }, "WorkspaceNetwork 'team': costCenter 'ML Research' is not a valid label value; use 1-63 lowercase letters, digits, '_' or '-', e.g. 'ml-research'"],
-    ['a GCP range with host bits', { target: CloudTarget.gcp({ ...GCP, subnetCidr: '10.42.0.1/24' }) }, "WorkspaceNetwork 'team': target.subnetCidr '10.42.0.1/24' has host bits set; use '10.42.0.0/24'"],
-    ['an AWS range too small', { target: CloudTarget.aws({ region: 'eu-west-1', vpcCidr: '10.42.0.0/24' }) }, "WorkspaceNetwork 'team': target.vpcCidr '10.42.0.0/24' must be an IPv4 range from /16 to /22 (the workspace and NAT subnets are its first two /24s); e.g. '10.42.0.0/16'"],
-    ['an Azure range without room for Bastion', { target: CloudTarget.azure({ ...AZURE, vnetCidr: '10.42.0.0/24' }) }, "WorkspaceNetwork 'team': target.vnetCidr '10.42.0.0/24' is too small for the workspace subnet (a /24) and AzureBastionSubnet (a /26 in the next /24); use a /23 or larger"],
+    ['a GCP range with host bits', { target: GcpTarget.of({ ...GCP, subnetCidr: '10.42.0.1/24' }) }, "WorkspaceNetwork 'team': target.subnetCidr '10.42.0.1/24' has host bits set; use '10.42.0.0/24'"],
+    ['an AWS range too small', { target: AwsTarget.of({ region: 'eu-west-1', vpcCidr: '10.42.0.0/24' }) }, "WorkspaceNetwork 'team': target.vpcCidr '10.42.0.0/24' must be an IPv4 range from /16 to /22 (the workspace and NAT subnets are its first two /24s); e.g. '10.42.0.0/16'"],
+    ['an Azure range without room for Bastion', { target: AzureTarget.of({ ...AZURE, vnetCidr: '10.42.0.0/24' }) }, "WorkspaceNetwork 'team': target.vnetCidr '10.42.0.0/24' is too small for the workspace subnet (a /24) and AzureBastionSubnet (a /26 in the next /24); use a /23 or larger"],
   ])('%s', (_what, props, message) => {
     expect(make(props)).toBe(message);
   });
 
   test.each([
-    ['GCP', () => CloudTarget.gcp({ ...GCP, network: 'hub', subnetwork: 'hub-ml' }), 'target.network', "'hub'"],
-    ['AWS', () => CloudTarget.aws({ region: 'eu-west-1', vpcId: 'vpc-0123456789abcdef0', subnetId: 'subnet-0123456789abcdef0' }), 'target.vpcId', "'vpc-0123456789abcdef0'"],
-    ['Azure', () => CloudTarget.azure({ ...AZURE, subnetId: '/subscriptions/0/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/hub/subnets/ml' }), 'target.subnetId', "'/subscriptions/0/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/hub/subnets/ml'"],
+    ['GCP', () => GcpTarget.of({ ...GCP, network: 'hub', subnetwork: 'hub-ml' }), 'target.network', "'hub'"],
+    ['AWS', () => AwsTarget.of({ region: 'eu-west-1', vpcId: 'vpc-0123456789abcdef0', subnetId: 'subnet-0123456789abcdef0' }), 'target.vpcId', "'vpc-0123456789abcdef0'"],
+    ['Azure', () => AzureTarget.of({ ...AZURE, subnetId: '/subscriptions/0/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/hub/subnets/ml' }), 'target.subnetId', "'/subscriptions/0/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/hub/subnets/ml'"],
   ])('%s: a target naming an existing network is refused (give it to the workspaces directly)', (_cloud, target, prop, value) => {
     expect(make({ target: target() })).toBe(
       `WorkspaceNetwork 'team': ${prop} ${value} names an existing network, and a WorkspaceNetwork creates one; give that target to the workspaces (or the fleet) directly and leave out the WorkspaceNetwork`,

@@ -1,0 +1,24 @@
+import { Cloud } from '../core/cloud-target';
+import { GpuWorkspace } from '../workspace/gpu-workspace';
+import { WorkspaceNetwork } from '../network/workspace-network';
+
+const CLOUD_NAMES: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
+
+/**
+ * A front door's resources for a cloud package's typed escape hatch (`GcpResources.ofWorkspace`),
+ * or the library's error when the construct is not one, or is on another cloud.
+ *
+ * @internal
+ */
+export function resourcesOf(accessor: string, construct: unknown, cloud: Cloud, kind: 'GpuWorkspace' | 'WorkspaceNetwork'): unknown {
+  const wanted = kind === 'GpuWorkspace' ? GpuWorkspace : WorkspaceNetwork;
+  if (!(construct instanceof wanted)) {
+    const given = construct instanceof GpuWorkspace || construct instanceof WorkspaceNetwork ? `${construct.constructor.name} '${construct.node.path}'` : JSON.stringify(construct) ?? String(construct);
+    throw new Error(`${accessor}: ${given} is not a ${kind}; pass a ${kind}${kind === 'GpuWorkspace' ? " (a fleet's member: fleet.member('alice'))" : ''}`);
+  }
+  const on = construct instanceof GpuWorkspace ? construct._spec.cloud : construct.target.cloud;
+  if (on !== cloud) {
+    throw new Error(`${accessor}: ${kind} '${construct.node.path}' is on ${CLOUD_NAMES[on]}, not ${CLOUD_NAMES[cloud]}; use the ${CLOUD_NAMES[on]} package's accessor (cdktf-ml-workspace-${on.toLowerCase()})`);
+  }
+  return construct._resources;
+}
