@@ -202,6 +202,9 @@ function library(
   // `npm pack` compiles first: a tarball without lib/ cannot be made.
   project.package.setScript('prepack', 'node ../../scripts/prepack.js');
   project.npmignore?.exclude('/nix/tests/');
+  // jsii-docgen reads dependency assemblies from the package's own node_modules, which npm
+  // workspaces hoist to the root's: scripts/docgen.js gathers them first.
+  project.tasks.tryFind('docgen')?.reset('node ../../scripts/docgen.js');
   return project;
 }
 
@@ -292,6 +295,10 @@ root.addTask('scan', {
 root.addTask('test:bindings', {
   description: 'Build the Python binding, synthesize the Python examples and compare each with its TypeScript twin',
   exec: 'bash scripts/bindings.sh',
+});
+root.addTask('test:bindings:go', {
+  description: 'Build the Go binding offline from locally generated modules, run the Go examples and compare each with its TypeScript twin',
+  exec: 'bash scripts/go/bindings.sh',
 });
 root.addTask('nix:parse', {
   description: 'Parse every .nix file with the real Nix parser',
