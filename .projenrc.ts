@@ -105,7 +105,9 @@ const root = new javascript.NodeProject({
     '.terraform/',
     '*.tfstate',
     '*.tfstate.*',
-    // The core package ships a copy of nix/ (made by its pre-compile step).
+    // README.md's TypeScript blocks, written out while test/examples/readme.test.ts runs.
+    '/test/examples/.readme-*/',
+    // The core package ships a copy of nix/ (made by its compile step).
     '/packages/core/nix/',
     // jsii-pacmak's bindings of the four packages (scripts/bindings.sh).
     '/dist/',
@@ -244,6 +246,8 @@ const core = library(
   bundledDeps: ['ipaddr.js@^2.2.0'],
   publishToPypi: { distName: 'cdktf-ml-workspace', module: 'cdktf_ml_workspace' },
   publishToGo: { moduleName: 'github.com/cdktf-ml-workspace/cdktf-ml-workspace-go', packageName: 'mlworkspace' },
+    // `npx cdktf-ml-workspace summary`: what synthesis made (scripts/synth-examples.ts prints the same).
+    bin: { 'cdktf-ml-workspace': 'lib/cli/main.js' },
   },
 );
 // The NixOS modules ship with the package (`node_modules/cdktf-ml-workspace/nix/flake.nix`).
@@ -299,6 +303,10 @@ root.addTask('test:bindings', {
 root.addTask('test:bindings:go', {
   description: 'Build the Go binding offline from locally generated modules, run the Go examples and compare each with its TypeScript twin',
   exec: 'bash scripts/go/bindings.sh',
+});
+root.addTask('test:adoption', {
+  description: "Pack the core and GCP packages, follow the README's TypeScript steps in a scratch app outside the repository, synthesize (Node 20 and 22)",
+  exec: 'bash scripts/adoption.sh',
 });
 root.addTask('nix:parse', {
   description: 'Parse every .nix file with the real Nix parser',

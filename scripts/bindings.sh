@@ -33,4 +33,9 @@ for example in examples/python-*/; do
   echo "== compare $python_example with $twin"
   python3 scripts/compare-bindings.py "examples/$python_example" "examples/$twin" || status=1
 done
+echo "== README.md's Python blocks"
+rm -rf dist/readme-python
+for block in $(python3 scripts/readme-blocks.py scripts/bindings.sh dist/readme-python); do
+  (cd "$block" && CDKTF_OUTDIR=cdktf.out ../../../.venv/python/bin/python main.py >/dev/null) && python3 scripts/check-synthesized.py "$block/cdktf.out" || status=1
+done
 exit $status

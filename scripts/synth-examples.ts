@@ -4,7 +4,8 @@
 //
 //   npm run synth:examples [-- <example> ...]
 import * as path from 'path';
-import { EXAMPLES_DIR, summarize, synthExample, typescriptExamples } from './synth-lib';
+import { summarizeOutdir } from '../packages/core/src/cli/summary';
+import { EXAMPLES_DIR, synthExample, typescriptExamples } from './synth-lib';
 
 const wanted = process.argv.slice(2);
 const examples = typescriptExamples().filter((e) => wanted.length === 0 || wanted.includes(e));
@@ -14,10 +15,7 @@ if (examples.length === 0) {
 }
 for (const example of examples) {
   const outdir = path.join(EXAMPLES_DIR, example, 'cdktf.out');
-  const stacks = synthExample(example, outdir);
+  synthExample(example, outdir);
   console.log(`== examples/${example}`);
-  for (const [stackName, stack] of Object.entries(stacks)) {
-    const file = path.relative(process.cwd(), path.join(outdir, 'stacks', stackName, 'cdk.tf.json'));
-    console.log(summarize(stackName, stack, file));
-  }
+  console.log(summarizeOutdir(outdir));
 }

@@ -45,25 +45,4 @@ export function synthExample(
   return stacks;
 }
 
-/** Resource counts by Terraform type, sorted by type. */
-export function resourceCounts(stack: any): Array<[string, number]> {
-  return Object.entries<Record<string, unknown>>(stack.resource ?? {})
-    .map(([type, byName]): [string, number] => [type, Object.keys(byName).length])
-    .sort(([a], [b]) => a.localeCompare(b));
-}
-
-/** A short human summary of a synthesized stack. */
-export function summarize(stackName: string, stack: any, file: string): string {
-  const counts = resourceCounts(stack);
-  const total = counts.reduce((n, [, c]) => n + c, 0);
-  const lines = [`stack ${stackName}: ${total} resources -> ${file}`];
-  for (const [type, count] of counts) lines.push(`  ${String(count).padStart(3)}  ${type}`);
-  const outputs = Object.entries<any>(stack.output ?? {});
-  if (outputs.length) {
-    lines.push('  outputs (values known after apply are shown as Terraform expressions):');
-    for (const [outputName, output] of outputs.sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`    ${outputName}: ${output.value}`);
-    }
-  }
-  return lines.join('\n');
-}
+export { resourceCounts, summarize } from '../packages/core/src/cli/summary';

@@ -34,11 +34,18 @@ node scripts/go/published-tarballs.js "$work/deps/go" cdktf "${providers[@]/#/@c
 runtime=$(node -p "require('jsii-pacmak/package.json').version")
 grep -q "github.com/aws/jsii-runtime-go v$runtime\$" "$work/lib/go/mlworkspace/go.mod" || { echo "the generated go.mod does not require jsii-runtime-go v$runtime"; exit 1; }
 
+# README.md's Go blocks, each as a module beside the examples.
+readme_blocks=$(python3 scripts/readme-blocks.py scripts/go/bindings.sh "$work/readme")
+for block in $readme_blocks; do
+  sed "s#^module .*#module example.com/ml-platform/$(basename "$block")#" examples/go-gcp-workspace/go.mod > "$block/go.mod"
+done
+
 {
   echo "go 1.25"
   echo
   echo "use ("
   for e in examples/go-*/; do echo "	../../${e%/}"; done
+  for block in $readme_blocks; do echo "	./${block#"$work"/}"; done
   echo ")"
   echo
   echo "replace ("
@@ -46,7 +53,7 @@ grep -q "github.com/aws/jsii-runtime-go v$runtime\$" "$work/lib/go/mlworkspace/g
   echo ")"
 } > "$work/go.work"
 
-unformatted=$(gofmt -l examples/go-*/)
+unformatted=$(gofmt -l examples/go-*/ $readme_blocks)
 [ -z "$unformatted" ] || { echo "not gofmt-formatted: $unformatted"; exit 1; }
 
 status=0
@@ -63,5 +70,9 @@ for example in examples/go-*/; do
     echo "== go test $go_example"
     (cd "examples/$go_example" && GOWORK="$PWD/../../$work/go.work" go test ./...) || status=1
   fi
+done
+for block in $readme_blocks; do
+  echo "== README.md's Go block $(basename "$block")"
+  (cd "$block" && GOWORK="$PWD/../../go.work" CDKTF_OUTDIR=cdktf.out go run . >/dev/null) && python3 scripts/check-synthesized.py "$block/cdktf.out" || status=1
 done
 exit $status

@@ -97,8 +97,9 @@ describe('examples/gcp-workspace holds a complete GPU workspace', () => {
     });
   });
 
-  test('outputs the URL, IP, instance name and sign-in command', () => {
-    expect(Object.keys(stack.output).sort()).toEqual(['alice_instance_name', 'alice_ip_address', 'alice_sign_in', 'alice_url']);
+  test('outputs the URL, IP, instance name, sign-in command and machine', () => {
+    expect(Object.keys(stack.output).sort()).toEqual(['alice_instance_name', 'alice_ip_address', 'alice_machine', 'alice_sign_in', 'alice_url']);
+    expect(stack.output.alice_machine.value).toBe('g2-standard-8 with 1 x nvidia-l4');
   });
 });
 

@@ -309,6 +309,7 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
       alice_url: { value: 'https://localhost:27479/', description: 'IDE URL of workspace alice' },
       alice_ip_address: { value: `\${${INSTANCE}.private_ip}`, description: 'Workspace IP address' },
       alice_instance_name: { value: `\${${INSTANCE}.id}`, description: 'Workspace VM name' },
+      alice_machine: { value: 'm6i.xlarge, no GPU', description: 'Machine type and GPUs' },
       alice_sign_in: {
         value:
           `aws ssm start-session --region eu-west-1 --target \${${INSTANCE}.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=443,localPortNumber=27479` +

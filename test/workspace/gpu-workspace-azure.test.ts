@@ -493,6 +493,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
       alice_url: { value: 'https://localhost:27479/', description: 'IDE URL of workspace alice' },
       alice_ip_address: { value: PRIVATE_IP, description: 'Workspace IP address' },
       alice_instance_name: { value: 'alice', description: 'Workspace VM name' },
+      alice_machine: { value: 'Standard_D4s_v5, no GPU', description: 'Machine type and GPUs' },
       alice_sign_in: {
         value: `az network bastion tunnel --name alice-bastion --resource-group alice-rg --target-resource-id ${VM_ID} --resource-port 443 --port 27479 & "$(command -v xdg-open || echo open)" "https://localhost:27479/?tkn=$(az keyvault secret show --vault-name ${VAULT_NAME} --name connection-token --query value -o tsv)"`,
         description: 'How to get into the IDE',
@@ -990,7 +991,7 @@ describe('GpuWorkspace on Azure: placement options', () => {
     expect(s.one('azurerm_managed_disk').name).toBe('alice-gpu-home');
     expect(s.one('azurerm_user_assigned_identity').name).toBe('alice-gpu-id');
     expect(s.one('azurerm_bastion_host').name).toBe('alice-gpu-bastion');
-    expect(Object.keys(s.json.output).sort()).toEqual(['alice-gpu_instance_name', 'alice-gpu_ip_address', 'alice-gpu_sign_in', 'alice-gpu_url']);
+    expect(Object.keys(s.json.output).sort()).toEqual(['alice-gpu_instance_name', 'alice-gpu_ip_address', 'alice-gpu_machine', 'alice-gpu_sign_in', 'alice-gpu_url']);
   });
 
   test('a nixpkgs pin reaches the machine document', () => {

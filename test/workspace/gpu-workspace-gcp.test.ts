@@ -217,6 +217,7 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
         description: 'Workspace IP address',
       },
       alice_instance_name: { value: 'alice', description: 'Workspace VM name' },
+      alice_machine: { value: 'n2-standard-4, no GPU', description: 'Machine type and GPUs' },
       alice_sign_in: {
         value:
           'gcloud compute start-iap-tunnel alice 443 --local-host-port=localhost:27479 --zone=europe-west4-a --project=ml-prod-123 & "$(command -v xdg-open || echo open)" "https://localhost:27479/?tkn=$(gcloud secrets versions access latest --secret=alice-connection-token --project=ml-prod-123)"',
@@ -516,7 +517,7 @@ describe('GpuWorkspace on GCP options', () => {
     expect(s.one('google_compute_instance').name).toBe('alice-gpu');
     expect(s.one('google_compute_disk').name).toBe('alice-gpu-home');
     expect(s.one('google_service_account').account_id).toBe('mlw-alice-gpu');
-    expect(Object.keys(s.json.output).sort()).toEqual(['alice-gpu_instance_name', 'alice-gpu_ip_address', 'alice-gpu_sign_in', 'alice-gpu_url']);
+    expect(Object.keys(s.json.output).sort()).toEqual(['alice-gpu_instance_name', 'alice-gpu_ip_address', 'alice-gpu_machine', 'alice-gpu_sign_in', 'alice-gpu_url']);
   });
 
   test('idle stop thresholds and a maximum runtime reach the machine document', () => {

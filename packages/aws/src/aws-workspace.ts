@@ -148,5 +148,6 @@ export function buildAwsWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     instanceName: machine.instance.id,
     signIn,
     principal: host.principal,
+    machine: machine.machine,
   };
 }

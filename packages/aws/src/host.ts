@@ -39,6 +39,8 @@ import { assumeRole, policyDocument } from './iam';
 import { awsInstance } from './instance-types';
 import { awsNetworkParts, AwsNetworkParts, AwsSharedNetwork, DEFAULT_VPC_CIDR } from './network';
 import { validateAwsUserData } from './validate';
+import { usageError } from 'cdktf-ml-workspace/lib/core/errors';
+import { MachineDescription } from 'cdktf-ml-workspace/lib/clouds/common/built';
 
 /** The tag Data Lifecycle Manager selects home volumes by; its value is the workspace name. @internal */
 export const SNAPSHOT_TAG = 'ml-workspace-home';
@@ -59,6 +61,7 @@ export interface AwsMachine {
   readonly homeVolume: EbsVolume;
   readonly snapshotPolicy: DlmLifecyclePolicy;
   readonly ipAddress: string;
+  readonly machine: MachineDescription;
 }
 
 /**
@@ -256,7 +259,7 @@ export class AwsHost implements MachineHost {
    * daily snapshots.
    */
   public finish(): AwsMachine {
-    if (this.finished) throw new Error(`${this.spec.kind} '${this.scope.node.id}': the host is already finished`);
+    if (this.finished) throw usageError(`${this.spec.kind} '${this.scope.node.id}': the host is already finished`);
     this.finished = true;
     const { spec, target, scope, name, tags, partition } = this;
     const { region } = target;
@@ -431,6 +434,9 @@ export class AwsHost implements MachineHost {
       tags: tags('snapshots'),
     });
     const ipAddress = this.elasticIp ? this.elasticIp.publicIp : instance.privateIp;
-    return { instance, instanceState, homeVolume, snapshotPolicy, ipAddress };
+    // A fleet's package or the preset knows the GPU count; an instance type from the target sets its own.
+    const gpuCount = spec.machine?.gpuCount ?? (target.instanceType === undefined ? preset?.gpuCount : undefined);
+    const described: MachineDescription = { type: instanceType, ...(gpu ? { gpu: spec.gpu!.name, ...(gpuCount !== undefined ? { gpuCount } : {}) } : {}) };
+    return { instance, instanceState, homeVolume, snapshotPolicy, ipAddress, machine: described };
   }
 }

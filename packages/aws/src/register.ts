@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Cloud } from 'cdktf-ml-workspace/lib/core/cloud-target';
 import { awsOptions } from './target';
 import { WorkspaceDns } from 'cdktf-ml-workspace/lib/core/dns';
@@ -8,6 +9,10 @@ import { buildAwsWorkspace, grantAwsAccess, grantAwsAccessToAll } from './aws-wo
 import { buildAwsNetwork } from './network';
 import { AwsWorkspaceResources } from './resources';
 import { validateAwsPlacement, validateAwsTarget } from './validate';
+import { addLibraryRoot } from 'cdktf-ml-workspace/lib/core/errors';
+
+// Errors leave this package's frames out of their stacks, as the core's.
+addLibraryRoot(path.resolve(__dirname, '..'));
 
 registerWorkspaceCloud({
   cloud: Cloud.AWS,

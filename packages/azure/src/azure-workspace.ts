@@ -97,5 +97,6 @@ export function buildAzureWorkspace(scope: Construct, spec: WorkspaceSpec, targe
     instanceName: spec.name,
     signIn,
     principal: host.principal,
+    machine: machine.machine,
   };
 }

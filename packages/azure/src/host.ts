@@ -38,6 +38,8 @@ import { ensureProvider, ensureRandomProvider, ensureTlsProvider } from 'cdktf-m
 import { azureNetworkParts, AzureNetworkParts, AzureSharedNetwork, bastionRule, CLOSING_RULES, INBOUND, PRIORITY, RuleSettings, securityRule } from './network';
 import { azureUsesBastion, DEFAULT_VNET_CIDR } from './validate';
 import { azureVmSize } from './vm-sizes';
+import { usageError } from 'cdktf-ml-workspace/lib/core/errors';
+import { MachineDescription } from 'cdktf-ml-workspace/lib/clouds/common/built';
 
 /** The VM's admin account (break-glass SSH through Bastion with `adminSshPublicKey`'s key). */
 export const AZURE_ADMIN_USER = 'azureuser';
@@ -86,6 +88,7 @@ export interface AzureMachine {
   readonly backupInstance: DataProtectionBackupInstanceDisk;
   readonly adminSshKey?: PrivateKey;
   readonly deallocateRole?: RoleDefinition;
+  readonly machine: MachineDescription;
 }
 
 /**
@@ -360,7 +363,7 @@ export class AzureHost implements MachineHost {
    * the self-deallocation role for idle stop.
    */
   public finish(): AzureMachine {
-    if (this.finished) throw new Error(`${this.spec.kind} '${this.scope.node.id}': the host is already finished`);
+    if (this.finished) throw usageError(`${this.spec.kind} '${this.scope.node.id}': the host is already finished`);
     this.finished = true;
     const { spec, target, scope, name, inGroup, rg, rgId } = this;
     const { location } = target;
@@ -382,7 +385,7 @@ export class AzureHost implements MachineHost {
       const more = this.privatePorts.filter((port) => port !== '22' && port !== '443');
       if (this.shared && more.length > 0) {
         // The shared subnet's NSG admits 22 and 443 from Bastion and nothing else.
-        throw new Error(
+        throw usageError(
           `${spec.kind} '${scope.node.id}': port ${more.join(', ')} through Azure Bastion is not admitted by the shared network's subnet NSG (22 and 443 only); leave out network for this workspace`,
         );
       }
@@ -577,7 +580,13 @@ export class AzureHost implements MachineHost {
         principalId: this.identity.principalId,
       });
     }
-    return { virtualMachine, homeDisk, homeDiskAttachment, homeDiskLock, backupVault, backupPolicy, backupInstance, adminSshKey, deallocateRole };
+    const preset = target.vmSize === undefined && spec.machine === undefined ? azureVmSize(spec.size, spec.gpu) : undefined;
+    const gpuCount = spec.machine?.gpuCount ?? preset?.gpuCount;
+    const described: MachineDescription = {
+      type: vmSize,
+      ...(spec.gpu ? { gpu: spec.gpu.name, ...(gpuCount !== undefined ? { gpuCount } : {}) } : {}),
+    };
+    return { virtualMachine, homeDisk, homeDiskAttachment, homeDiskLock, backupVault, backupPolicy, backupInstance, adminSshKey, deallocateRole, machine: described };
   }
 
   /**

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Cloud } from 'cdktf-ml-workspace/lib/core/cloud-target';
 import { azureOptions } from './target';
 import { WorkspaceDns } from 'cdktf-ml-workspace/lib/core/dns';
@@ -9,6 +10,10 @@ import { buildAzureWorkspace, grantAzureAccess } from './azure-workspace';
 import { buildAzureNetwork } from './network';
 import { AzureWorkspaceResources } from './resources';
 import { validateAzureLocation, validateAzureNetworkPlacement, validateAzureTarget } from './validate';
+import { addLibraryRoot } from 'cdktf-ml-workspace/lib/core/errors';
+
+// Errors leave this package's frames out of their stacks, as the core's.
+addLibraryRoot(path.resolve(__dirname, '..'));
 
 registerWorkspaceCloud({
   cloud: Cloud.AZURE,

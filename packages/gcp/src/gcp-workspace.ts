@@ -83,5 +83,6 @@ export function buildGcpWorkspace(scope: Construct, spec: WorkspaceSpec, target:
     instanceName: spec.name,
     signIn,
     principal: host.principal,
+    machine: machine.machine,
   };
 }

@@ -30,6 +30,8 @@ import { gcpMachine } from './machine-types';
 import { DEFAULT_SUBNET_CIDR, gcpNetworkParts, GcpNetworkParts, IAP_TCP_RANGE } from './network';
 import { projectService } from './project-service';
 import { GcpNetworkResources } from './resources';
+import { usageError } from 'cdktf-ml-workspace/lib/core/errors';
+import { MachineDescription } from 'cdktf-ml-workspace/lib/clouds/common/built';
 
 /** The device name of the home disk; the guest sees it as /dev/disk/by-id/google-home. */
 const HOME_DEVICE = 'home';
@@ -40,6 +42,7 @@ export interface GcpMachine {
   readonly homeDisk: ComputeDisk;
   readonly snapshotPolicy: ComputeResourcePolicy;
   readonly ipAddress: string;
+  readonly machine: MachineDescription;
 }
 
 /**
@@ -191,7 +194,7 @@ export class GcpHost implements MachineHost {
    * rendered once from what the roles contributed.
    */
   public finish(): GcpMachine {
-    if (this.finished) throw new Error(`${this.spec.kind} '${this.scope.node.id}': the host is already finished`);
+    if (this.finished) throw usageError(`${this.spec.kind} '${this.scope.node.id}': the host is already finished`);
     this.finished = true;
     const { spec, target, scope, name } = this;
     const { project, region, zone } = target;
@@ -330,7 +333,8 @@ export class GcpHost implements MachineHost {
     });
     recordIntent(instance, { publicAccess: this.isPublic, ...(kms ? { kmsKeyName: kms } : {}) });
     const ipAddress = this.address ? this.address.address : instance.networkInterface.get(0).networkIp;
-    return { instance, homeDisk, snapshotPolicy, ipAddress };
+    const described: MachineDescription = { type: machineType, ...(gpu ? { gpu: spec.gpu!.name, gpuCount: acceleratorCount } : {}) };
+    return { instance, homeDisk, snapshotPolicy, ipAddress, machine: described };
   }
 
   private secretRef(id: string): string {

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Token } from 'cdktf';
 import { gcpOptions } from './target';
 import { Cloud } from 'cdktf-ml-workspace/lib/core/cloud-target';
@@ -9,6 +10,10 @@ import { buildGcpWorkspace, grantGcpAccess } from './gcp-workspace';
 import { buildGcpNetwork } from './network';
 import { GcpWorkspaceResources } from './resources';
 import { validateGcpPlacement, validateGcpTarget } from './validate';
+import { addLibraryRoot } from 'cdktf-ml-workspace/lib/core/errors';
+
+// Errors leave this package's frames out of their stacks, as the core's.
+addLibraryRoot(path.resolve(__dirname, '..'));
 
 registerWorkspaceCloud({
   cloud: Cloud.GCP,

@@ -1,5 +1,6 @@
 import { checkShapes } from './shapes';
 import { describe } from './validation';
+import { usageError } from './errors';
 
 /** First and count of the local ports tunnels are given, below the usual ephemeral ranges. */
 const TUNNEL_PORT_BASE = 20000;
@@ -59,7 +60,7 @@ export class WorkspaceAccess {
    */
   public static public(options: PublicAccessOptions): WorkspaceAccess {
     if (typeof options !== 'object' || options === null || !Array.isArray(options.allowedCidrs)) {
-      throw new Error(
+      throw usageError(
         `WorkspaceAccess.public: options ${describe(options)} must be an object with allowedCidrs, a list of CIDR ranges, e.g. { allowedCidrs: ['203.0.113.0/24'] }`,
       );
     }

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { describe } from './validation';
+import { usageError } from './errors';
 
 /**
  * An NVIDIA GPU model. Use a catalog entry (`Gpu.NVIDIA_L4`); `Gpu.of(...)` names a model the
@@ -38,7 +39,7 @@ export class Gpu {
    */
   public static of(name: string): Gpu {
     if (typeof name !== 'string' || (!Token.isUnresolved(name) && !/^[a-z0-9][a-z0-9-]{1,62}$/.test(name))) {
-      throw new Error(
+      throw usageError(
         `Gpu.of: name ${describe(name)} is not a GPU model name; give the cloud's accelerator type in lowercase letters, digits and '-', e.g. 'nvidia-h200-141gb'`,
       );
     }

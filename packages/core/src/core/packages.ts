@@ -1,5 +1,6 @@
 import { Gpu } from './gpu';
 import { describe } from './validation';
+import { usageError } from './errors';
 
 /** The most GPUs one machine has on any cloud (GCP a2-megagpu-16g). */
 const MAX_GPUS = 16;
@@ -20,10 +21,10 @@ export class GpuPackage {
    */
   public static of(gpu: Gpu, count: number = 1): GpuPackage {
     if (!(gpu instanceof Gpu) || !gpu.inCatalog) {
-      throw new Error(`GpuPackage.of: gpu ${gpu instanceof Gpu ? gpu.toString() : describe(gpu)} must be a catalog GPU, e.g. Gpu.NVIDIA_L4 (packages choose among the machine types the library knows)`);
+      throw usageError(`GpuPackage.of: gpu ${gpu instanceof Gpu ? gpu.toString() : describe(gpu)} must be a catalog GPU, e.g. Gpu.NVIDIA_L4 (packages choose among the machine types the library knows)`);
     }
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_GPUS) {
-      throw new Error(`GpuPackage.of: count ${describe(count)} must be a whole number from 1 to ${MAX_GPUS}`);
+      throw usageError(`GpuPackage.of: count ${describe(count)} must be a whole number from 1 to ${MAX_GPUS}`);
     }
     return new GpuPackage(gpu, count);
   }

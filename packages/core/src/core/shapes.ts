@@ -1,4 +1,5 @@
 import { describe } from './validation';
+import { usageError } from './errors';
 
 /**
  * The JavaScript type a prop must have. TypeScript and the jsii bindings check types for
@@ -54,7 +55,7 @@ export function checkShapes(where: string, values: Record<string, unknown>, shap
     const value = values[key];
     if (value === undefined || fits(value, shape)) continue;
     const expected = typeof shape === 'object' ? `made with ${shape.example}` : EXPECTED[shape];
-    throw new Error(`${where}: ${prefix}${key} ${describeShape(value)} must be ${expected}`);
+    throw usageError(`${where}: ${prefix}${key} ${describeShape(value)} must be ${expected}`);
   }
 }
 
@@ -79,10 +80,10 @@ function describeShape(value: unknown): string {
  */
 export function requireShapes(factory: string, options: unknown, example: string, shapes: Record<string, Shape>, required: string[] = []): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new Error(`${factory}: options ${describe(options)} must be an object: ${example}`);
+    throw usageError(`${factory}: options ${describe(options)} must be an object: ${example}`);
   }
   for (const key of required) {
-    if ((options as Record<string, unknown>)[key] === undefined) throw new Error(`${factory}: ${key} is required: ${example}`);
+    if ((options as Record<string, unknown>)[key] === undefined) throw usageError(`${factory}: ${key} is required: ${example}`);
   }
   checkShapes(factory, options as Record<string, unknown>, shapes);
 }

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { usageError } from './errors';
 
 /**
  * Builds the library's validation error: it names the construct, the prop, the value given,
@@ -9,7 +10,7 @@ import { IConstruct } from 'constructs';
  * @internal
  */
 export function invalid(scope: IConstruct, kind: string, prop: string, value: unknown, problemAndFix: string): Error {
-  return new Error(`${kind} '${scope.node.id}': ${prop} ${describe(value)} ${problemAndFix}`);
+  return usageError(`${kind} '${scope.node.id}': ${prop} ${describe(value)} ${problemAndFix}`);
 }
 
 /** @internal */

@@ -13,6 +13,7 @@ import { constructMember, GpuWorkspace, WORKSPACE_OPTION_SHAPES, WorkspaceOption
 import { isResourceName, NAME_RULE } from '../workspace/validate';
 import { WorkspaceCloud, workspaceCloud } from '../host/workspace-cloud';
 import { WorkspaceNetwork } from '../network/workspace-network';
+import { usageError } from '../core/errors';
 
 /** What every member of a fleet gets unless the member says otherwise. */
 export interface WorkspaceFleetDefaults extends WorkspaceOptions {
@@ -210,7 +211,7 @@ export class WorkspaceFleet extends Construct {
     // per member, which would run into the managed-policy quota per principal).
     const grantAll = this.cloud.grantAll;
     if (grantAll) {
-      const fail = (problem: string) => new Error(`WorkspaceFleet '${id}': admins member ${problem}`);
+      const fail = (problem: string) => usageError(`WorkspaceFleet '${id}': admins member ${problem}`);
       for (const admin of new Set(props.admins ?? [])) {
         grantAll(this, name, props.target, () => [...this.byName.values()].map((w) => w._resources), admin, fail);
       }
@@ -305,7 +306,7 @@ export class WorkspaceFleet extends Construct {
   public member(name: string): GpuWorkspace {
     const found = this.byName.get(name);
     if (!found) {
-      throw new Error(`WorkspaceFleet '${this.node.id}': no member named ${describe(name)}; members are ${[...this.byName.keys()].join(', ') || 'none'}`);
+      throw usageError(`WorkspaceFleet '${this.node.id}': no member named ${describe(name)}; members are ${[...this.byName.keys()].join(', ') || 'none'}`);
     }
     return found;
   }
@@ -339,7 +340,7 @@ export class WorkspaceFleet extends Construct {
         .replace(/^WorkspaceNetwork 'Network': (costCenter|labels)\b/, `WorkspaceFleet '${this.node.id}': defaults.$1`)
         .replace(/^WorkspaceNetwork 'Network': networkName\b/, `WorkspaceFleet '${this.node.id}': fleetName`)
         .replace(/^WorkspaceNetwork 'Network': /, `WorkspaceFleet '${this.node.id}': `);
-      throw new Error(message);
+      throw usageError(message);
     }
     return this.sharedNetwork;
   }

@@ -1,6 +1,7 @@
 import { Cloud } from '../core/cloud-target';
 import { GpuWorkspace } from '../workspace/gpu-workspace';
 import { WorkspaceNetwork } from '../network/workspace-network';
+import { usageError } from '../core/errors';
 
 const CLOUD_NAMES: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
 
@@ -14,11 +15,11 @@ export function resourcesOf(accessor: string, construct: unknown, cloud: Cloud, 
   const wanted = kind === 'GpuWorkspace' ? GpuWorkspace : WorkspaceNetwork;
   if (!(construct instanceof wanted)) {
     const given = construct instanceof GpuWorkspace || construct instanceof WorkspaceNetwork ? `${construct.constructor.name} '${construct.node.path}'` : JSON.stringify(construct) ?? String(construct);
-    throw new Error(`${accessor}: ${given} is not a ${kind}; pass a ${kind}${kind === 'GpuWorkspace' ? " (a fleet's member: fleet.member('alice'))" : ''}`);
+    throw usageError(`${accessor}: ${given} is not a ${kind}; pass a ${kind}${kind === 'GpuWorkspace' ? " (a fleet's member: fleet.member('alice'))" : ''}`);
   }
   const on = construct instanceof GpuWorkspace ? construct._spec.cloud : construct.target.cloud;
   if (on !== cloud) {
-    throw new Error(`${accessor}: ${kind} '${construct.node.path}' is on ${CLOUD_NAMES[on]}, not ${CLOUD_NAMES[cloud]}; use the ${CLOUD_NAMES[on]} package's accessor (cdktf-ml-workspace-${on.toLowerCase()})`);
+    throw usageError(`${accessor}: ${kind} '${construct.node.path}' is on ${CLOUD_NAMES[on]}, not ${CLOUD_NAMES[cloud]}; use the ${CLOUD_NAMES[on]} package's accessor (cdktf-ml-workspace-${on.toLowerCase()})`);
   }
   return construct._resources;
 }

@@ -2,6 +2,7 @@ import { Annotations, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { CloudTarget } from '../core/cloud-target';
 import { workspaceCloud } from './workspace-cloud';
+import { usageError } from '../core/errors';
 
 /** The constructs of each app that prefix cloud resource names, by naming scope and name. */
 const NAMES_BY_APP = new WeakMap<IConstruct, Map<string, Construct[]>>();
@@ -30,7 +31,7 @@ export function claimResourceName(construct: Construct, kind: string, prop: stri
   const twins = names.get(key) ?? [];
   const sameStack = twins.find((w) => TerraformStack.of(w) === stack);
   if (sameStack) {
-    throw new Error(
+    throw usageError(
       `${kind} '${id}': ${prop} '${name}' is already used by '${sameStack.node.path}' in this stack; give each ${noun} its own ${prop}`,
     );
   }
@@ -38,7 +39,7 @@ export function claimResourceName(construct: Construct, kind: string, prop: stri
   if (elsewhere) {
     const problem = `${prop} '${name}' is also used by '${elsewhere.node.path}' in stack '${TerraformStack.of(elsewhere).node.id}' on ${scope.where}; the names of their service accounts, roles and secrets`;
     if (scope.certain) {
-      throw new Error(`${kind} '${id}': ${problem} collide at apply; give one of them another ${prop}`);
+      throw usageError(`${kind} '${id}': ${problem} collide at apply; give one of them another ${prop}`);
     }
     Annotations.of(construct).addWarning(`${kind} '${id}': ${problem} collide if both stacks deploy to the same ${scope.container}; give one of them another ${prop}`);
   }

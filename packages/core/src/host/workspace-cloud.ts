@@ -6,6 +6,7 @@ import { MachineShape } from '../core/machine-shapes';
 import { WorkspaceDns } from '../core/dns';
 import { NetworkSpec } from './network-spec';
 import { AttachedNetwork, WorkspaceSpec } from './workspace-spec';
+import { usageError } from '../core/errors';
 
 /**
  * What one cloud does for a workspace. Each cloud's package registers its implementation when
@@ -81,7 +82,7 @@ export function registerWorkspaceCloud(implementation: WorkspaceCloud): void {
 export function workspaceCloud(kind: string, id: string, target: CloudTarget): WorkspaceCloud {
   const found = CLOUDS.get(target.cloud);
   if (!found) {
-    throw new Error(
+    throw usageError(
       `${kind} '${id}': no implementation of cloud ${String(target.cloud)} is loaded; import the cloud's package from its root ('cdktf-ml-workspace-${String(target.cloud).toLowerCase()}'), which registers it (a deep import of its lib/target registers nothing)`,
     );
   }

@@ -18,6 +18,7 @@ import { intentOf, PolicyRule, RuleOutcome } from './rule';
 import { ALL_RULES } from './rules';
 import { STATE1, STATE_RULES } from './state-rules';
 import { PolicySuppressions } from './suppressions';
+import { usageError } from '../core/errors';
 
 /** A rule as listed in RULES.md. */
 export interface PolicyRuleInfo {
@@ -83,18 +84,18 @@ export class WorkspacePolicyChecks implements IAspect {
 
   constructor(props: WorkspacePolicyChecksProps = {}) {
     if (props === null || typeof props !== 'object') {
-      throw new Error(`WorkspacePolicyChecks: props ${describe(props)} are not an object; pass e.g. { production: true }`);
+      throw usageError(`WorkspacePolicyChecks: props ${describe(props)} are not an object; pass e.g. { production: true }`);
     }
     for (const key of ['production', 'allowLocalState'] as const) {
       const value = props[key];
       if (value !== undefined && typeof value !== 'boolean') {
-        throw new Error(`WorkspacePolicyChecks: ${key} ${describe(value)} is not a boolean; pass true or false`);
+        throw usageError(`WorkspacePolicyChecks: ${key} ${describe(value)} is not a boolean; pass true or false`);
       }
     }
     this.production = props.production === true;
     this.allowLocalState = props.allowLocalState === true;
     if (this.production && this.allowLocalState) {
-      throw new Error(
+      throw usageError(
         'WorkspacePolicyChecks: allowLocalState cannot be combined with production: a production stack keeps its state in a remote, locked, encrypted backend (GcsBackend, S3Backend with encrypt and use_lockfile, AzurermBackend, CloudBackend)',
       );
     }
@@ -103,6 +104,9 @@ export class WorkspacePolicyChecks implements IAspect {
   public visit(node: IConstruct): void {
     if (node instanceof TerraformStack) {
       this.checkBackend(node);
+      // A mark in the stack's comment block (Terraform reads no `//` key): the summary CLI
+      // tells a stack the checks ran on, and found nothing, from one they never saw.
+      node.addOverride('//.ml-workspace.policyChecks', this.production ? 'production' : 'default');
       return;
     }
     if (!(node instanceof TerraformResource)) return;

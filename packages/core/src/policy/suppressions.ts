@@ -1,6 +1,7 @@
 import { App, Aspects, IAspect, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { describe } from '../core/validation';
+import { usageError } from '../core/errors';
 
 /** One suppressed rule with the reason a reviewer will read. */
 export interface PolicySuppression {
@@ -35,30 +36,30 @@ export class PolicySuppressions {
   /** Suppresses rules on a construct (a resource, or a construct whose resources it covers). */
   public static add(construct: IConstruct, suppressions: PolicySuppression[]): void {
     if (!Construct.isConstruct(construct)) {
-      throw new Error(`PolicySuppressions: construct ${describe(construct)} is not a construct; pass the resource or the construct that owns it`);
+      throw usageError(`PolicySuppressions: construct ${describe(construct)} is not a construct; pass the resource or the construct that owns it`);
     }
     // A finding is suppressed where a reviewer can see why: never for a whole stack or app.
     if (construct instanceof TerraformStack || construct instanceof App || construct.node.scope === undefined) {
-      throw new Error(
+      throw usageError(
         `PolicySuppressions '${construct.node.path || '<app>'}': suppressions apply to a resource or to the construct that owns it (e.g. one GpuWorkspace), never to a whole stack or app`,
       );
     }
     if (!Array.isArray(suppressions)) {
-      throw new Error(
+      throw usageError(
         `PolicySuppressions '${construct.node.path}': suppressions ${describe(suppressions)} must be a list: [{ id: 'MLW-NET1', reason: '...' }]`,
       );
     }
     for (const s of suppressions) {
       if (typeof s !== 'object' || s === null || typeof s.id !== 'string' || typeof s.reason !== 'string') {
-        throw new Error(
+        throw usageError(
           `PolicySuppressions '${construct.node.path}': suppression ${describe(s)} must be an object with a string id and reason, e.g. { id: 'MLW-NET1', reason: 'public git mirror, reviewed by security' }`,
         );
       }
       if (!/^MLW-[A-Z]+[0-9]+$/.test(s.id)) {
-        throw new Error(`PolicySuppressions '${construct.node.path}': id '${s.id}' is not a rule id; use one like 'MLW-NET1' (see RULES.md)`);
+        throw usageError(`PolicySuppressions '${construct.node.path}': id '${s.id}' is not a rule id; use one like 'MLW-NET1' (see RULES.md)`);
       }
       if ((s.reason ?? '').trim().length < 10) {
-        throw new Error(
+        throw usageError(
           `PolicySuppressions '${construct.node.path}': reason '${s.reason}' for ${s.id} is too short; explain in at least 10 characters why the finding is acceptable`,
         );
       }

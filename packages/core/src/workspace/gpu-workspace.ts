@@ -16,6 +16,8 @@ import { validateWorkspace } from './validate';
 import { claimResourceName } from '../host/names';
 import { workspaceCloud } from '../host/workspace-cloud';
 import { WorkspaceNetwork } from '../network/workspace-network';
+import { usageError } from '../core/errors';
+import { MachineDescription } from '../clouds/common/built';
 
 /**
  * What a front door that makes workspaces (a fleet) tells the next one it constructs: the kind
@@ -214,6 +216,8 @@ export class GpuWorkspace extends Construct {
   public readonly instanceName: string;
   /** The shell command that gets a person into the IDE. */
   public readonly signInCommand: string;
+  /** The machine type (GCP), instance type (AWS) or VM size (Azure) the workspace runs on. */
+  public readonly machineType: string;
   /**
    * The identity the VM runs as (GCP service account, AWS instance role, Azure managed
    * identity), for granting it access to other resources.
@@ -269,6 +273,7 @@ export class GpuWorkspace extends Construct {
     this.hostName = built.hostName;
     this.instanceName = built.instanceName;
     this.signInCommand = built.signIn;
+    this.machineType = built.machine.type;
     this.principal = built.principal;
 
     // Output names are `<workspace>_<what>`: readable in `cdktf output`, unique per stack
@@ -279,6 +284,7 @@ export class GpuWorkspace extends Construct {
     output('ip_address', this.ipAddress, 'Workspace IP address');
     output('instance_name', this.instanceName, 'Workspace VM name');
     output('sign_in', this.signInCommand, 'How to get into the IDE');
+    output('machine', describeMachine(built.machine), 'Machine type and GPUs');
   }
 
   /**
@@ -304,7 +310,7 @@ export class GpuWorkspace extends Construct {
    * group or service principal
    */
   public grantAccess(member: string): void {
-    const fail = (problem: string) => new Error(`${this.kind} '${this.node.id}': grantAccess member ${problem}`);
+    const fail = (problem: string) => usageError(`${this.kind} '${this.node.id}': grantAccess member ${problem}`);
     if (typeof member !== 'string') {
       throw fail(`${JSON.stringify(member) ?? String(member)} is not a string; pass the principal, e.g. 'user:alice@example.com'`);
     }
@@ -427,4 +433,10 @@ function resolveSpec(scope: Construct, props: GpuWorkspaceProps, kind: string, m
     user: 'workspace',
   };
   return validateWorkspace(scope, spec, props.labels ?? {}, props.costCenter ?? 'unassigned');
+}
+
+/** `g2-standard-8 with 1 x nvidia-l4`, `g6.xlarge with nvidia-l4`, `n2-standard-8, no GPU`. */
+function describeMachine(machine: MachineDescription): string {
+  if (!machine.gpu) return `${machine.type}, no GPU`;
+  return `${machine.type} with ${machine.gpuCount !== undefined ? `${machine.gpuCount} x ` : ''}${machine.gpu}`;
 }

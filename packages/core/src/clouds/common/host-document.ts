@@ -1,6 +1,7 @@
 import { DocumentFragment } from '../../host/machine-host';
 import { machineDocument, MachineSecret, renderMachineDocument } from '../../nixos/machine-config';
 import { WorkspaceSpec } from '../../host/workspace-spec';
+import { usageError } from '../../core/errors';
 
 /** What the host itself puts in its machine document. @internal */
 export interface HostDocumentSettings {
@@ -29,13 +30,13 @@ export function hostDocument(spec: WorkspaceSpec, settings: HostDocumentSettings
     for (const [key, value] of Object.entries(fragment)) {
       if (value === undefined) continue;
       if (merged[key] !== undefined && JSON.stringify(merged[key]) !== JSON.stringify(value)) {
-        throw new Error(`${spec.kind} '${spec.name}': two roles set the machine document's ${key} differently`);
+        throw usageError(`${spec.kind} '${spec.name}': two roles set the machine document's ${key} differently`);
       }
       merged[key] = value;
     }
   }
   if (merged.domain === undefined) {
-    throw new Error(`${spec.kind} '${spec.name}': no role gave the machine a domain`);
+    throw usageError(`${spec.kind} '${spec.name}': no role gave the machine a domain`);
   }
   const doc = machineDocument({
     ...(merged as DocumentFragment),

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Adoption as a new user does it, outside this repository: packs the core and the GCP package
+# (`npm pack`: their prepack builds a package whose build is missing or stale), runs the shell
+# block of README.md's "Add to your cdktf app / TypeScript" in a scratch directory with the two
+# tarballs in place of the registry names, and the README's GCP main.ts. `cdktf synth` is
+# replaced by the command it runs (cdktf.json's app), so no cdktf-cli download is needed.
+# Checks: the app synthesizes one workspace with no policy error, the summary CLI runs, the
+# app holds no other cloud's provider, and a validation error's stack starts in the app's own
+# file, never in a source file the package does not ship.
+#
+#   bash scripts/adoption.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+scratch=$(mktemp -d /tmp/mlw-adoption-XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+export CHECKPOINT_DISABLE=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+
+echo "== npm pack"
+for p in core gcp; do (cd "packages/$p" && npm pack --silent --pack-destination "$scratch" >/dev/null); done
+core=$scratch/cdktf-ml-workspace-0.0.0.tgz
+gcp=$scratch/cdktf-ml-workspace-gcp-0.0.0.tgz
+has() { tar -tzf "$1" >"$scratch/list" && grep -qx "package/$2" "$scratch/list" || { echo "$(basename "$1") has no $2"; exit 1; }; }
+for t in "$core" "$gcp"; do has "$t" lib/index.js; has "$t" .jsii; done
+has "$core" node_modules/ipaddr.js/lib/ipaddr.js
+has "$core" nix/flake.nix
+has "$core" lib/cli/main.js
+
+echo "== README.md's commands, in $scratch"
+commands=$(awk '/<!-- run by scripts\/adoption.sh -->/ {getline; on=1; next} on && /^```/ {exit} on' README.md)
+[ -n "$commands" ] || { echo "README.md marks no block for scripts/adoption.sh"; exit 1; }
+python3 scripts/readme-blocks.py test/examples/readme.test.ts "$scratch/blocks" >/dev/null
+cd "$scratch"
+while IFS= read -r line; do
+  line=${line%%   #*}
+  line=${line/cdktf-ml-workspace cdktf-ml-workspace-gcp/$core $gcp}
+  case "$line" in
+    *"cdktf-cli@0.21 synth"*) cp "$scratch/blocks/block-1/main.ts" main.ts; line="CDKTF_OUTDIR=cdktf.out npx ts-node main.ts" ;;
+  esac
+  echo "\$ $line"
+  eval "$line"
+done <<<"$commands"
+
+echo "== checks"
+python3 "$repo/scripts/check-synthesized.py" cdktf.out
+for other in aws azurerm; do
+  [ ! -e "node_modules/@cdktf/provider-$other" ] || { echo "a GCP app installed @cdktf/provider-$other"; exit 1; }
+done
+echo "node_modules: $(du -sm node_modules | cut -f1) MB, providers: $(ls node_modules/@cdktf | tr '\n' ' ')"
+# Node 22 (the npm registry's node@22 package): the same app synthesizes the same stack.
+node22=$(npx -y -p node@22 -- sh -c 'command -v node')
+rm -rf cdktf.out22
+PATH="$(dirname "$node22"):$PATH" CDKTF_OUTDIR=cdktf.out22 npx ts-node main.ts
+cmp cdktf.out/stacks/ml-platform/cdk.tf.json cdktf.out22/stacks/ml-platform/cdk.tf.json
+echo "node $("$node22" --version): the same cdk.tf.json"
+
+sed 's/owner: .alice@example.com.,/owner: "alice",/' main.ts > bad.ts
+if npx ts-node bad.ts 2>err.txt; then echo "bad.ts synthesized"; exit 1; fi
+grep -q "GpuWorkspace 'alice': owner 'alice' is not an email address" err.txt || { cat err.txt; exit 1; }
+first=$(grep -m1 '^ *at ' err.txt)
+case "$first" in *"/bad.ts:"*) echo "the error's first frame is the app's: $first" ;; *) echo "the error's first frame is not the app's: $first"; cat err.txt; exit 1 ;; esac
+head -8 err.txt
+if grep -q "cdktf-ml-workspace[^ ]*/src/" err.txt; then echo "the error points at a source file the package does not ship"; cat err.txt; exit 1; fi
