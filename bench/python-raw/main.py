@@ -16,8 +16,16 @@ import re
 
 from cdktf import App, GcsBackend, TerraformLocal, TerraformOutput, TerraformStack
 
+# Maps the user names (labels, tags, metadata keys) keep their keys. A block given as a dict is
+# made into its struct with Python names (snake_case), but dicts inside a list go to JavaScript as
+# they are, so from there on the keys are spelled as the JavaScript props are (camelCase).
+MAP_ATTRIBUTES = {"labels", "tags", "tags_all", "metadata", "keepers", "triggers", "default_labels", "default_tags"}
 REFERENCE = re.compile(r"\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}")
 PROVIDER_PACKAGES = {"google": "google", "aws": "aws", "azurerm": "azurerm", "random": "random", "time": "time", "tls": "tls"}
+
+
+def camel(key: str) -> str:
+    return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), key)
 
 
 def element_class(type_name: str, kind: str):
@@ -63,23 +71,24 @@ def build_stack(app: App, name: str, synthesized: dict) -> TerraformStack:
         kind, type_name, element_name, config = elements[address]
         cls = element_class(type_name, kind)
 
-        def with_tokens(value):
+        def with_tokens(value, in_map=False, raw=False):
             if isinstance(value, str):
                 def swap(match):
                     other = build(match.group(1))
                     return other.get_string_attribute(match.group(2)) if other is not None else match.group(0)
                 return REFERENCE.sub(swap, value)
             if isinstance(value, list):
-                return [with_tokens(v) for v in value]
+                return [with_tokens(v, raw=True) for v in value]
             if isinstance(value, dict):
-                return {k: with_tokens(v) for k, v in value.items()}
+                return {(camel(k) if raw and not in_map else k): with_tokens(v, not in_map and k in MAP_ATTRIBUTES, raw) for k, v in value.items()}
             return value
 
         attributes = {k: v for k, v in config.items() if k not in ("depends_on", "lifecycle", "//")}
         depends = [build(d) for d in config.get("depends_on", [])]
         typed_depends = bool(depends) and all(d is not None for d in depends)
         try:
-            made = cls(stack, element_name, **with_tokens(attributes), **({"depends_on": depends} if typed_depends else {}))
+            props = {k: with_tokens(v, k in MAP_ATTRIBUTES) for k, v in attributes.items()}
+            made = cls(stack, element_name, **props, **({"depends_on": depends} if typed_depends else {}))
         except TypeError as e:
             raise TypeError(f"{address}: {e}") from e
         if "lifecycle" in config:
