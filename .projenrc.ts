@@ -207,6 +207,10 @@ function library(
   // jsii-docgen reads dependency assemblies from the package's own node_modules, which npm
   // workspaces hoist to the root's: scripts/docgen.js gathers them first.
   project.tasks.tryFind('docgen')?.reset('node ../../scripts/docgen.js');
+  // The Go module's sources are what a Go release publishes; without --code-only pacmak also runs
+  // `go mod tidy`, which needs cdktf's and the providers' modules from a proxy (scripts/go/bindings.sh
+  // builds and tests them offline).
+  project.tasks.tryFind('package:go')?.reset('jsii-pacmak -v --target go --code-only');
   return project;
 }
 

@@ -33,6 +33,9 @@ for example in examples/python-*/; do
   echo "== compare $python_example with $twin"
   python3 scripts/compare-bindings.py "examples/$python_example" "examples/$twin" || status=1
 done
+echo "== what the Python bindings promise beyond equal output"
+.venv/python/bin/python scripts/python-checks.py || status=1
+
 echo "== README.md's Python blocks"
 rm -rf dist/readme-python
 for block in $(python3 scripts/readme-blocks.py scripts/bindings.sh dist/readme-python); do
