@@ -203,7 +203,6 @@ function library(
   (project.package as unknown as { installDependencies: () => void }).installDependencies = () => {};
   // `npm pack` compiles first: a tarball without lib/ cannot be made.
   project.package.setScript('prepack', 'node ../../scripts/prepack.js');
-  project.npmignore?.exclude('/nix/tests/');
   // jsii-docgen reads dependency assemblies from the package's own node_modules, which npm
   // workspaces hoist to the root's: scripts/docgen.js gathers them first.
   project.tasks.tryFind('docgen')?.reset('node ../../scripts/docgen.js');
@@ -243,7 +242,7 @@ const core = library(
   name: 'cdktf-ml-workspace',
   description:
     'CDK for Terraform constructs for secure, reproducible NixOS GPU work environments on GCP, AWS and Azure: the cloud-neutral core (install a cloud package beside it).',
-  keywords: ['cdktf', 'terraform', 'nixos', 'gpu', 'machine-learning', 'gcp', 'aws', 'azure', 'jupyterhub'],
+  keywords: ['cdktf', 'terraform', 'nixos', 'gpu', 'machine-learning', 'gcp', 'aws', 'azure'],
   peerDeps: spec(UTILITY_PROVIDERS),
   devDeps: spec(UTILITY_PROVIDERS),
   // Parses and checks CIDR ranges (IPv4 and IPv6); bundled into the jsii package.

@@ -16,11 +16,12 @@ function newestSource(dir) {
   return newest;
 }
 
-function ensureBuilt(packageDir) {
+function ensureBuilt(packageDir, builtAgainst) {
   const assembly = path.join(packageDir, '.jsii');
-  const current = fs.existsSync(assembly) && fs.existsSync(path.join(packageDir, 'lib', 'index.js')) && fs.statSync(assembly).mtimeMs >= newestSource(path.join(packageDir, 'src'));
+  const newestInput = Math.max(newestSource(path.join(packageDir, 'src')), builtAgainst ? fs.statSync(path.join(builtAgainst, '.jsii')).mtimeMs : 0);
+  const current = fs.existsSync(assembly) && fs.existsSync(path.join(packageDir, 'lib', 'index.js')) && fs.statSync(assembly).mtimeMs >= newestInput;
   if (current) return;
-  console.error(`prepack: ${path.basename(packageDir)} is not built (or older than its sources); compiling`);
+  console.error(`prepack: ${path.basename(packageDir)} is not built (or older than its sources or the core); compiling`);
   execFileSync('npx', ['projen', 'compile'], { cwd: packageDir, stdio: 'inherit' });
 }
 
@@ -33,8 +34,10 @@ function placeBundled(packageDir) {
   const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
   for (const dep of manifest.bundledDependencies ?? []) {
     const own = path.join(packageDir, 'node_modules', dep);
-    if (fs.existsSync(path.join(own, 'package.json'))) continue;
-    const found = path.dirname(require.resolve(`${dep}/package.json`, { paths: [packageDir] }));
+    const found = path.dirname(require.resolve(`${dep}/package.json`, { paths: [path.dirname(packageDir)] }));
+    const version = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+    if (fs.existsSync(path.join(own, 'package.json')) && version(own) === version(found)) continue;
+    fs.rmSync(own, { recursive: true, force: true });
     fs.cpSync(found, own, { recursive: true, dereference: true });
   }
 }
@@ -42,5 +45,10 @@ function placeBundled(packageDir) {
 const here = process.cwd();
 const core = path.resolve(__dirname, '..', 'packages', 'core');
 if (here !== core) ensureBuilt(core);
-ensureBuilt(here);
+ensureBuilt(here, here !== core ? core : undefined);
 placeBundled(here);
+// The core ships the repository's nix/ as it is now, whenever it was compiled.
+if (here === core) {
+  fs.rmSync(path.join(core, 'nix'), { recursive: true, force: true });
+  fs.cpSync(path.resolve(core, '..', '..', 'nix'), path.join(core, 'nix'), { recursive: true });
+}

@@ -21,7 +21,6 @@ from cdktf import App, GcsBackend, TerraformLocal, TerraformOutput, TerraformSta
 # they are, so from there on the keys are spelled as the JavaScript props are (camelCase).
 MAP_ATTRIBUTES = {"labels", "tags", "tags_all", "metadata", "keepers", "triggers", "default_labels", "default_tags"}
 REFERENCE = re.compile(r"\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}")
-PROVIDER_PACKAGES = {"google": "google", "aws": "aws", "azurerm": "azurerm", "random": "random", "time": "time", "tls": "tls"}
 
 
 def camel(key: str) -> str:
@@ -31,7 +30,7 @@ def camel(key: str) -> str:
 def element_class(type_name: str, kind: str):
     """The prebuilt class: resource google_compute_instance is compute_instance.ComputeInstance."""
     prefix, _, rest = type_name.partition("_")
-    package = importlib.import_module(f"cdktf_cdktf_provider_{PROVIDER_PACKAGES[prefix]}")
+    package = importlib.import_module(f"cdktf_cdktf_provider_{prefix}")
     module_name = "provider" if kind == "provider" else (f"data_{type_name}" if kind == "data" else rest)
     module = importlib.import_module(f"{package.__name__}.{module_name}")
     for value in vars(module).values():

@@ -17,8 +17,9 @@ function sources(dir: string): string[] {
 const imports = ['core', 'gcp', 'aws', 'azure'].flatMap((pkg) => {
   const src = path.join(PACKAGES, pkg, 'src');
   return sources(src).flatMap((file) =>
-    [...fs.readFileSync(file, 'utf8').matchAll(/^import [^;]*?from '([^']+)'|^import '([^']+)'/gm)].map((m) => {
-      const module = m[1] ?? m[2];
+    // import … from, export … from, a bare import, a require: any quote.
+    [...fs.readFileSync(file, 'utf8').matchAll(/^(?:import|export) [^;'"]*?from ['"]([^'"]+)['"]|^import ['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)/gm)].map((m) => {
+      const module = m[1] ?? m[2] ?? m[3];
       return {
         pkg,
         file: path.relative(src, file).split(path.sep).join('/'),

@@ -96,6 +96,18 @@ describe('the summary CLI', () => {
     const missing = run('summary', path.join(outdir, 'nothing-here'));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('nothing-here/manifest.json does not exist; synthesize first (cdktf synth), or pass the output directory');
+    // An app edited after the output was written: the output may be a run before an error.
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-app-'));
+    fs.writeFileSync(path.join(app, 'main.ts'), '// edited\n');
+    fs.utimesSync(path.join(outdir, 'manifest.json'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const stale = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), main, 'summary', outdir], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', '..', 'tsconfig.dev.json') },
+    });
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toContain('warning: main.ts changed after');
+    expect(stale.stderr).toContain('CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true');
     const wrong = run('sumary');
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain('usage: cdktf-ml-workspace summary [outdir]');

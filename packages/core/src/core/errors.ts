@@ -28,9 +28,18 @@ function isLibraryFrame(frame: string): boolean {
  * @internal
  */
 export function usageError(message: string): Error {
-  const error = new Error(message);
+  // The library's own frames would fill Node's default of 10 (a fleet member is nine deep) and
+  // leave none of the caller's: record more, drop the library's, keep as many as Node would.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.max(typeof limit === 'number' ? limit : 10, 10) + 100;
+  let error: Error;
+  try {
+    error = new Error(message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   const [head, ...frames] = (error.stack ?? '').split('\n');
   const own = frames.filter((f) => !isLibraryFrame(f));
-  if (own.length < frames.length) error.stack = [head, ...own].join('\n');
+  if (own.length < frames.length) error.stack = [head, ...own.slice(0, typeof limit === 'number' ? limit : 10)].join('\n');
   return error;
 }
