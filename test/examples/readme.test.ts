@@ -12,6 +12,29 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const MARKER = /<!-- synthesized by ([^ ]+) -->\n```(\w+)\n([\s\S]*?)\n```/g;
 const blocks = [...README.matchAll(MARKER)].map((m) => ({ runner: m[1], language: m[2], code: m[3] }));
+// A fragment that uses `this` (the headline) runs inside a stack's constructor, with the checks.
+const FRAGMENT = /<!-- synthesized inside a stack by test\/examples\/readme\.test\.ts -->\n```ts\n([\s\S]*?)\n```/g;
+const fragments = [...README.matchAll(FRAGMENT)].map((m) => {
+  const lines = m[1].split('\n');
+  const imports = lines.filter((l) => l.startsWith('import '));
+  const body = lines.filter((l) => !l.startsWith('import '));
+  return [
+    "import { App, Aspects, TerraformStack } from 'cdktf';",
+    "import { Construct } from 'constructs';",
+    "import { WorkspacePolicyChecks as Checks } from 'cdktf-ml-workspace';",
+    ...imports,
+    'class Snippet extends TerraformStack {',
+    '  constructor(scope: Construct, id: string) {',
+    '    super(scope, id);',
+    ...body.map((l) => `    ${l}`),
+    '    Aspects.of(this).add(new Checks());',
+    '  }',
+    '}',
+    'const app = new App();',
+    "new Snippet(app, 'ml-platform');",
+    'app.synth();',
+  ].join('\n');
+});
 const mine = blocks.filter((b) => b.runner === 'test/examples/readme.test.ts');
 // Under the repository, so the imports resolve to the packages' sources as the examples' do.
 const dir = fs.mkdtempSync(path.join(ROOT, 'test', 'examples', '.readme-'));
@@ -19,6 +42,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('every marked block is run by a runner that exists and reads this README', () => {
   expect(mine.map((b) => b.language)).toEqual(['ts', 'ts', 'ts']);
+  expect(fragments).toHaveLength(1);
   for (const { runner } of blocks) {
     expect(fs.readFileSync(path.join(ROOT, runner), 'utf8')).toContain('README.md');
   }
@@ -27,7 +51,7 @@ test('every marked block is run by a runner that exists and reads this README', 
   );
 });
 
-describe.each(mine.map((b, i) => [i + 1, b.code] as const))('README TypeScript block %i', (n, code) => {
+describe.each([...fragments, ...mine.map((b) => b.code)].map((code, i) => [i + 1, code] as const))('README TypeScript block %i', (n, code) => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-readme-'));
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
   const main = path.join(dir, `block-${n}.ts`);
