@@ -107,7 +107,7 @@ const root = new javascript.NodeProject({
     '*.tfstate.*',
     // README.md's TypeScript blocks, written out while test/examples/readme.test.ts runs.
     '/test/examples/.readme-*/',
-    // The core package ships a copy of nix/ (made by its compile step).
+    // The core package ships a copy of nix/ (made by its prepack step).
     '/packages/core/nix/',
     // jsii-pacmak's bindings of the four packages (scripts/bindings.sh).
     '/dist/',
@@ -253,8 +253,8 @@ const core = library(
     bin: { 'cdktf-ml-workspace': 'lib/cli/main.js' },
   },
 );
-// The NixOS modules ship with the package (`node_modules/cdktf-ml-workspace/nix/flake.nix`).
-core.compileTask.prependExec('rm -rf nix && cp -R ../../nix nix');
+// The NixOS modules ship with the package (`node_modules/cdktf-ml-workspace/nix/flake.nix`):
+// its prepack (scripts/prepack.js) copies the repository's nix/ in before every pack.
 
 for (const [cloud, { provider, range, title }] of Object.entries(CLOUDS)) {
   const target = `${cloud === 'gcp' ? 'Gcp' : cloud === 'aws' ? 'Aws' : 'Azure'}Target`;

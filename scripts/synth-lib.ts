@@ -45,4 +45,4 @@ export function synthExample(
   return stacks;
 }
 
-export { resourceCounts, summarize } from '../packages/core/src/cli/summary';
+export { resourceCounts } from '../packages/core/src/cli/summary';

@@ -22,6 +22,9 @@ export abstract class CloudTarget {
   ) {}
 }
 
+/** Each cloud's name in messages. @internal */
+export const CLOUD_NAMES: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
+
 /** How a target is made, for messages. @internal */
 export const TARGET_EXAMPLE =
   "GcpTarget.of({ project, region, zone }) from 'cdktf-ml-workspace-gcp', AwsTarget.of({ region }) from 'cdktf-ml-workspace-aws' or AzureTarget.of({ location, imageId, keyVaultAllowedCidrs }) from 'cdktf-ml-workspace-azure'";

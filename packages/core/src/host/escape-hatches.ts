@@ -1,9 +1,8 @@
-import { Cloud } from '../core/cloud-target';
+import { Cloud, CLOUD_NAMES } from '../core/cloud-target';
 import { GpuWorkspace } from '../workspace/gpu-workspace';
 import { WorkspaceNetwork } from '../network/workspace-network';
 import { usageError } from '../core/errors';
 
-const CLOUD_NAMES: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
 
 /**
  * A front door's resources for a cloud package's typed escape hatch (`GcpResources.ofWorkspace`),

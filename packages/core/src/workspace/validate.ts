@@ -2,7 +2,7 @@ import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, 
 import { Construct } from 'constructs';
 import { AccessMode } from '../core/access';
 import { AuthMode, SsoProvider } from '../core/auth';
-import { Cloud } from '../core/cloud-target';
+import { Cloud, CLOUD_NAMES } from '../core/cloud-target';
 import { DnsMode } from '../core/dns';
 import { DOMAIN, EMAIL, isPublicEmailDomain } from '../core/email';
 import { OAUTH_CLIENT_ID, oidcIssuerProblem } from '../core/sso-strings';
@@ -15,7 +15,6 @@ import { GIT_REV, invalid, isKnown, RFC1035, SRI_SHA256 } from '../core/validati
 import { boundProblem, IDLE_CPU_LOAD, IDLE_GPU_PERCENT, IDLE_MINUTES, MAX_RUNTIME_HOURS, NixOptionBound } from '../nixos/option-bounds';
 import { WorkspaceSpec } from '../host/workspace-spec';
 
-const CLOUD_NAME: Record<Cloud, string> = { [Cloud.GCP]: 'GCP', [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure' };
 
 /** Labels (GCP) and tags (AWS, Azure) per resource. */
 const MAX_LABELS: Record<Cloud, number> = { [Cloud.GCP]: GCP_MAX_LABELS, [Cloud.AWS]: 50, [Cloud.AZURE]: 50 };
@@ -147,7 +146,7 @@ export function validateWorkspace(
         throw fail(
           'access.allowedCidrs',
           cidr,
-          `is an IPv6 range, and the workspace has no IPv6 address on ${CLOUD_NAME[spec.cloud]}; list the IPv4 ranges people come from (their IPv6 traffic reaches it over IPv4 from the same networks, or not at all)`,
+          `is an IPv6 range, and the workspace has no IPv6 address on ${CLOUD_NAMES[spec.cloud]}; list the IPv4 ranges people come from (their IPv6 traffic reaches it over IPv4 from the same networks, or not at all)`,
         );
       }
       if (!canonical.includes(parsed.canonical!)) canonical.push(parsed.canonical!);
@@ -300,10 +299,10 @@ export function validateWorkspace(
     if (zone.ttlSeconds !== undefined) integerIn(scope, spec.kind, 'dns.ttlSeconds', zone.ttlSeconds, 30, 86400);
   }
   if (spec.dns.mode === DnsMode.CLOUD_ENDPOINTS && spec.cloud !== Cloud.GCP) {
-    throw fail('dns', 'WorkspaceDns.cloudEndpoints()', `is a Google Cloud service; on ${CLOUD_NAME[spec.cloud]} use ${spec.cloud === Cloud.AZURE ? 'WorkspaceDns.azureDomainLabel(), ' : ''}WorkspaceDns.zone(...) or WorkspaceDns.none()`);
+    throw fail('dns', 'WorkspaceDns.cloudEndpoints()', `is a Google Cloud service; on ${CLOUD_NAMES[spec.cloud]} use ${spec.cloud === Cloud.AZURE ? 'WorkspaceDns.azureDomainLabel(), ' : ''}WorkspaceDns.zone(...) or WorkspaceDns.none()`);
   }
   if (spec.dns.mode === DnsMode.AZURE_DOMAIN_LABEL && spec.cloud !== Cloud.AZURE) {
-    throw fail('dns', 'WorkspaceDns.azureDomainLabel()', `is an Azure feature; on ${CLOUD_NAME[spec.cloud]} use ${spec.cloud === Cloud.GCP ? 'WorkspaceDns.cloudEndpoints(), ' : ''}WorkspaceDns.zone(...) or WorkspaceDns.none()`);
+    throw fail('dns', 'WorkspaceDns.azureDomainLabel()', `is an Azure feature; on ${CLOUD_NAMES[spec.cloud]} use ${spec.cloud === Cloud.GCP ? 'WorkspaceDns.cloudEndpoints(), ' : ''}WorkspaceDns.zone(...) or WorkspaceDns.none()`);
   }
   if (spec.dns.mode === DnsMode.AZURE_DOMAIN_LABEL && spec.access.mode === AccessMode.PRIVATE) {
     throw fail(
@@ -374,7 +373,7 @@ export function libraryLabels(
     throw fail(
       'labels',
       `${entries.length} labels`,
-      `are too many; a resource takes at most ${max} on ${CLOUD_NAME[cloud]} and already gets ${taken.length} (${taken.join(', ')}), so at most ${max - taken.length} user labels fit`,
+      `are too many; a resource takes at most ${max} on ${CLOUD_NAMES[cloud]} and already gets ${taken.length} (${taken.join(', ')}), so at most ${max - taken.length} user labels fit`,
     );
   }
   for (const [key, value] of entries) {
