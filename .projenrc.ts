@@ -317,6 +317,8 @@ root.addTask('nix:parse', {
 });
 
 root.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
+// The usage views run for real: sqlglot and DuckDB over synthetic export rows.
+root.testTask.exec('bash scripts/sql-views.sh');
 root.testTask.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 root.testTask.env('CHECKPOINT_DISABLE', '1');
 

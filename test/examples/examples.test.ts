@@ -31,8 +31,9 @@ describe.each(examples)('examples/%s', (example) => {
     const manifest = JSON.parse(fs.readFileSync(path.join(first, 'manifest.json'), 'utf8'));
     const annotations: Array<{ level: string; message: string }> = manifest.stacks[stack].annotations;
     expect(annotations.filter((a) => a.level !== '@cdktf/info')).toEqual([]);
-    // The only information the library gives is a fleet's capacity and rollout report.
-    for (const info of annotations.filter((a) => a.level === '@cdktf/info')) expect(info.message).toMatch(/^WorkspaceFleet '/);
+    // The only information the library gives is a fleet's capacity and rollout report, and a
+    // usage exporter's steps that no API can take.
+    for (const info of annotations.filter((a) => a.level === '@cdktf/info')) expect(info.message).toMatch(/^WorkspaceFleet '|^UsageExporter '[^']+': (one step|\d steps) no API can take/);
     // The example applies the policy Aspect itself; errors would have failed synthesis above.
     expect(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', example, 'main.ts'), 'utf8')).toMatch(
       /Aspects\.of\(this\)\.add\(new WorkspacePolicyChecks\(/,
@@ -44,6 +45,31 @@ describe.each(examples)('examples/%s', (example) => {
     // The cdktf metadata is not part of what we guard.
     delete json['//'];
     expect(json).toMatchSnapshot();
+  });
+});
+
+describe('examples/gcp-usage reports on a fleet of two', () => {
+  const outdir = path.join(tmp, 'gcp-usage-check');
+  const json = synthExample('gcp-usage', outdir)['gcp-usage'];
+  const all = (type: string) => Object.values(json.resource[type] ?? {}) as any[];
+
+  test('a budget per member, alice with her own amount, in EUR', () => {
+    expect(all('google_billing_budget').map((b) => [b.budget_filter.labels.owner, b.amount.specified_amount.units, b.amount.specified_amount.currency_code])).toEqual([
+      ['alice_example_com', '900', 'EUR'],
+      ['bob_example_com', '400', 'EUR'],
+    ]);
+  });
+
+  test('the step no API can take is an output, naming the billing account and the dataset', () => {
+    expect(json.output.usage_manual_steps.value).toContain("open https://console.cloud.google.com/billing/01ABCD-23EF45-6789AB/export, and under \"BigQuery export\", \"Standard usage cost\", choose Edit settings, project 'ml-research-sandbox' and dataset 'usage'");
+  });
+
+  test('the exporter\'s dataset is shared cost and the workspaces their owners\', so the views can split it', () => {
+    expect(all('google_bigquery_dataset').map((d) => [d.labels.owner, d.labels['cost-scope']])).toEqual([['shared', 'shared']]);
+    expect(all('google_compute_instance').map((i) => [i.labels.owner, i.labels['cost-scope']])).toEqual([
+      ['alice_example_com', 'workspace'],
+      ['bob_example_com', 'workspace'],
+    ]);
   });
 });
 
@@ -89,6 +115,7 @@ describe('examples/gcp-workspace holds a complete GPU workspace', () => {
     expect(one('google_compute_disk')).toMatchObject({ size: 500, lifecycle: { prevent_destroy: true } });
     expect(instance.labels).toEqual({
       'cost-center': 'ml-research',
+      'cost-scope': 'workspace',
       'ml-workspace': 'true',
       'ml-workspace-nixpkgs': '8fd9daa3db09ced9700431c5b7ad0e8ba199b575',
       'owner': 'alice_example_com',
@@ -153,6 +180,7 @@ describe('examples/aws-workspace holds a complete GPU workspace', () => {
     expect(instance.tags).toEqual({
       'Name': 'alice',
       'cost-center': 'ml-research',
+      'cost-scope': 'workspace',
       'ml-workspace': 'true',
       'ml-workspace-nixpkgs': '8fd9daa3db09ced9700431c5b7ad0e8ba199b575',
       'owner': 'alice_example_com',

@@ -42,7 +42,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('every marked block is run by a runner that exists and reads this README', () => {
   expect(mine.map((b) => b.language)).toEqual(['ts', 'ts', 'ts']);
-  expect(fragments).toHaveLength(1);
+  expect(fragments).toHaveLength(2);
   for (const { runner } of blocks) {
     expect(fs.readFileSync(path.join(ROOT, runner), 'utf8')).toContain('README.md');
   }

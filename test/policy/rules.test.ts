@@ -44,7 +44,7 @@ const GOOD_EC2 = {
   metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 },
   root_block_device: { encrypted: true },
   user_data: '{"schemaVersion":1}',
-  tags: { 'ml-workspace': 'true', 'workspace': 'a', 'owner': 'o', 'cost-center': 'c' },
+  tags: { 'ml-workspace': 'true', 'workspace': 'a', 'owner': 'o', 'cost-center': 'c', 'cost-scope': 'workspace' },
 };
 
 const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
@@ -320,7 +320,7 @@ const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
   [ENC2, 'Azure: encryption at host', azureVm({ encryption_at_host_enabled: true }), RuleOutcome.COMPLIANT],
   [ENC2, 'Azure: no encryption at host', azureVm({}), RuleOutcome.NON_COMPLIANT],
   [ENC2, 'a GCP disk (encrypted by default)', { type: 'google_compute_disk', config: {} }, RuleOutcome.NOT_APPLICABLE],
-  [LBL1, 'AWS: an instance with all four tags', ec2(GOOD_EC2), RuleOutcome.COMPLIANT],
+  [LBL1, 'AWS: an instance with all five tags', ec2(GOOD_EC2), RuleOutcome.COMPLIANT],
   [LBL1, 'Azure: a public IP without tags', { type: 'azurerm_public_ip', config: {} }, RuleOutcome.NON_COMPLIANT],
 
   [NET1, 'HTTPS from anywhere', fw(['0.0.0.0/0'], [{ protocol: 'tcp', ports: ['443'] }]), RuleOutcome.COMPLIANT],
@@ -374,7 +374,8 @@ const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
   [META1, 'a generated password in metadata', vm({ metadata: { config: '${random_password.alice_Token_1.result}' } }), RuleOutcome.NON_COMPLIANT],
   [META1, 'a private key in the startup script', vm({ metadata_startup_script: 'echo "-----BEGIN EC PRIVATE KEY-----"' }), RuleOutcome.NON_COMPLIANT],
   [META1, 'a key named like a secret', vm({ metadata: { 'db-password': 'hunter22' } }), RuleOutcome.NON_COMPLIANT],
-  [LBL1, 'all four labels', vm({ labels: { 'ml-workspace': 'true', 'workspace': 'a', 'owner': 'o', 'cost-center': 'c' } }), RuleOutcome.COMPLIANT],
+  [LBL1, 'all five labels', vm({ labels: { 'ml-workspace': 'true', 'workspace': 'a', 'owner': 'o', 'cost-center': 'c', 'cost-scope': 'shared' } }), RuleOutcome.COMPLIANT],
+  [LBL1, 'a VM without cost-scope', vm({ labels: { 'ml-workspace': 'true', 'workspace': 'a', 'owner': 'o', 'cost-center': 'c' } }), RuleOutcome.NON_COMPLIANT],
   [LBL1, 'a disk without cost-center', { type: 'google_compute_disk', config: { labels: { 'ml-workspace': 'true', 'workspace': 'a', 'owner': 'o' } } }, RuleOutcome.NON_COMPLIANT],
   [LBL1, 'a firewall (not billable)', fw(['10.0.0.0/8'], []), RuleOutcome.NOT_APPLICABLE],
 ];

@@ -15,7 +15,7 @@ import { AWS, awsMachineDoc, awsWorkspace, policyDoc } from './aws-util';
 import { AwsResources, AwsTarget } from 'cdktf-ml-workspace-aws';
 import { GcpResources } from 'cdktf-ml-workspace-gcp';
 
-const LABELS = { 'cost-center': 'unassigned', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
+const LABELS = { 'cost-center': 'unassigned', 'cost-scope': 'workspace', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
 const tagged = (name: string) => ({ ...LABELS, Name: name });
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24', '198.51.100.0/24'] });
 const ZONE = WorkspaceDns.zone({ zoneName: 'Z0123456789ABCDEFGHIJ', recordName: 'alice.ml.example.com' });

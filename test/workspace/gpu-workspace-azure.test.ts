@@ -19,7 +19,7 @@ import { GcpResources } from 'cdktf-ml-workspace-gcp';
 
 const IMAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/images/providers/Microsoft.Compute/images/ml-workspace-nixos';
 const AZURE = { location: 'westeurope', imageId: IMAGE, keyVaultAllowedCidrs: ['198.51.100.0/24'] };
-const TAGS = { 'cost-center': 'unassigned', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
+const TAGS = { 'cost-center': 'unassigned', 'cost-scope': 'workspace', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
 const SSO_VAULT = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/identity/providers/Microsoft.KeyVault/vaults/sso-vault';
 const SUBNET_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/network/providers/Microsoft.Network/virtualNetworks/hub/subnets/ml';
@@ -1006,7 +1006,7 @@ describe('GpuWorkspace on Azure: placement options', () => {
 });
 
 describe('GpuWorkspace on Azure: tags', () => {
-  const expected = { 'cost-center': 'cc-4711', 'env': 'prod', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'team': 'vision', 'workspace': 'alice' };
+  const expected = { 'cost-center': 'cc-4711', 'cost-scope': 'workspace', 'env': 'prod', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'team': 'vision', 'workspace': 'alice' };
   const build = (access: WorkspaceAccess, dns?: WorkspaceDns) =>
     azureWorkspace({ access, dns, costCenter: 'cc-4711', labels: { team: 'vision', env: 'prod' } });
 

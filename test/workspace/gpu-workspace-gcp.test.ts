@@ -13,7 +13,7 @@ import {
 import { GCP, gcpWorkspace, machineDoc, synthStack } from '../util';
 import { GcpResources, GcpTarget } from 'cdktf-ml-workspace-gcp';
 
-const LABELS = { 'cost-center': 'unassigned', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
+const LABELS = { 'cost-center': 'unassigned', 'cost-scope': 'workspace', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'workspace': 'alice' };
 const PUBLIC = WorkspaceAccess.public({ allowedCidrs: ['203.0.113.0/24'] });
 
 describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
@@ -502,7 +502,7 @@ describe('GpuWorkspace on GCP options', () => {
 
   test('labels: user labels beside the library\'s, cost center and owner on every billable resource', () => {
     const s = gcpWorkspace({ access: PUBLIC, costCenter: 'cc-4711', labels: { team: 'vision', env: 'prod' } });
-    const expected = { 'cost-center': 'cc-4711', 'env': 'prod', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'team': 'vision', 'workspace': 'alice' };
+    const expected = { 'cost-center': 'cc-4711', 'cost-scope': 'workspace', 'env': 'prod', 'ml-workspace': 'true', 'owner': 'alice_example_com', 'team': 'vision', 'workspace': 'alice' };
     // The VM also says which nixpkgs its document pins.
     expect(s.one('google_compute_instance').labels).toEqual({ ...expected, 'ml-workspace-nixpkgs': NixpkgsPin.DEFAULT.rev });
     expect(s.one('google_compute_instance').boot_disk.initialize_params.labels).toEqual(expected);

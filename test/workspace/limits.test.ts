@@ -73,9 +73,9 @@ describe("provider-wide tags and labels count against the same per-resource limi
     const defaultTags = { env: 'prod', team: 'ml', 'cost-center': 'x', l0: 'x' };
     const errors = synthErrors((stack) => {
       new AwsProvider(stack, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: defaultTags }] });
-      aws(stack, 43);
+      aws(stack, 42);
     });
-    // 43 user + 4 library + Name + snapshot tag = 49; env and team are new (cost-center and l0 are already keys).
+    // 42 user + 5 library + Name + snapshot tag = 49; env and team are new (cost-center and l0 are already keys).
     expect(errors).toEqual([
       expect.stringContaining(
         "GpuWorkspace 'alice': labels '49 keys' with the provider's default_tags (2 more: env, team) are too many; a resource takes at most 50 on AWS; remove 1 user labels or default_tags entries",
@@ -88,7 +88,7 @@ describe("provider-wide tags and labels count against the same per-resource limi
       synthErrors((stack) => {
         new AwsProvider(stack, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: { env: 'prod' } }] });
         new AwsProvider(stack, 'other', { region: 'us-east-1', alias: 'other', defaultTags: [{ tags: labels(60) }] });
-        aws(stack, 43);
+        aws(stack, 42);
       }),
     ).toEqual([]);
   });
@@ -98,19 +98,19 @@ describe("provider-wide tags and labels count against the same per-resource limi
       new GpuWorkspace(stack, 'alice', { target: GcpTarget.of(GCP), owner: 'alice@example.com', labels: labels(n) });
     const errors = synthErrors((stack) => {
       new GoogleProvider(stack, 'google', { project: GCP.project, defaultLabels: { env: 'prod' } });
-      gcp(58)(stack);
+      gcp(57)(stack);
     });
     expect(errors).toEqual([
       expect.stringContaining(
         "GpuWorkspace 'alice': labels '63 keys' with the provider's default_labels (2 more: env, goog-terraform-provisioned) are too many; a resource takes at most 64 on GCP; remove 1 user labels or default_labels entries (or set the provider's addTerraformAttributionLabel to false)",
       ),
     ]);
-    // 59 user labels (and the VM's nixpkgs label) fit only without the attribution label.
-    expect(synthErrors(gcp(59))).toEqual([expect.stringContaining("labels '64 keys' with the provider's default_labels (1 more: goog-terraform-provisioned)")]);
+    // 58 user labels (and the VM's nixpkgs label) fit only without the attribution label.
+    expect(synthErrors(gcp(58))).toEqual([expect.stringContaining("labels '64 keys' with the provider's default_labels (1 more: goog-terraform-provisioned)")]);
     expect(
       synthErrors((stack) => {
         new GoogleProvider(stack, 'google', { project: GCP.project, addTerraformAttributionLabel: false });
-        gcp(59)(stack);
+        gcp(58)(stack);
       }),
     ).toEqual([]);
   });

@@ -117,7 +117,7 @@ describe('GpuWorkspace on AWS refuses bad input at synth time, naming the prop, 
     [
       'more tags than AWS allows',
       () => awsBuildError({ labels: Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`l${i}`, 'x'])) }),
-      "GpuWorkspace 'alice': labels '45 labels' are too many; a resource takes at most 50 on AWS and already gets 6 (ml-workspace, workspace, owner, cost-center, Name, ml-workspace-home), so at most 44 user labels fit",
+      "GpuWorkspace 'alice': labels '45 labels' are too many; a resource takes at most 50 on AWS and already gets 7 (ml-workspace, workspace, owner, cost-center, cost-scope, Name, ml-workspace-home), so at most 43 user labels fit",
     ],
     [
       'user data over 16 KB',
@@ -138,8 +138,8 @@ describe('GpuWorkspace on AWS refuses bad input at synth time, naming the prop, 
     expect(build()).toEqual(message);
   });
 
-  test('the limits are the real ones: 44 user tags (50 on the home volume) and a long allow-list within 16 KB pass', () => {
-    const s = awsWorkspace({ labels: Object.fromEntries(Array.from({ length: 44 }, (_, i) => [`l${i}`, 'x'])) });
+  test('the limits are the real ones: 43 user tags (50 on the home volume) and a long allow-list within 16 KB pass', () => {
+    const s = awsWorkspace({ labels: Object.fromEntries(Array.from({ length: 43 }, (_, i) => [`l${i}`, 'x'])) });
     expect(Object.keys(s.one('aws_ebs_volume').tags)).toHaveLength(50);
     expect(() =>
       awsWorkspace({

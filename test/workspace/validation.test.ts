@@ -269,7 +269,7 @@ describe('GpuWorkspace validation names the construct, the prop, the value and t
     [
       'too many labels',
       () => buildError({ labels: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`l${i}`, 'x'])) }),
-      "GpuWorkspace 'alice': labels '60 labels' are too many; a resource takes at most 64 on GCP and already gets 5 (ml-workspace, workspace, owner, cost-center, ml-workspace-nixpkgs), so at most 59 user labels fit",
+      "GpuWorkspace 'alice': labels '60 labels' are too many; a resource takes at most 64 on GCP and already gets 6 (ml-workspace, workspace, owner, cost-center, cost-scope, ml-workspace-nixpkgs), so at most 58 user labels fit",
     ],
     [
       'a project number instead of its id',

@@ -160,6 +160,7 @@ describe('a fleet on GCP', () => {
   test('defaults apply, a member overrides them, labels merge', () => {
     expect(instanceOf(built.json, 'google_compute_instance', 'bob').labels).toEqual({
       'cost-center': 'vision',
+      'cost-scope': 'workspace',
       'ml-workspace': 'true',
       'ml-workspace-nixpkgs': NixpkgsPin.DEFAULT.rev,
       'owner': 'bob_example_com',

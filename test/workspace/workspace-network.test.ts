@@ -277,6 +277,7 @@ describe('WorkspaceNetwork validates its own props', () => {
     expect(built.named('aws_nat_gateway', 'team_NatGateway').tags).toEqual({
       'Name': 'team-nat',
       'cost-center': 'ml-research',
+      'cost-scope': 'shared',
       'ml-workspace': 'true',
       'owner': 'shared',
       'team': 'vision',

@@ -12,4 +12,6 @@ export * from './core/versions';
 export * from './workspace/gpu-workspace';
 export * from './network/workspace-network';
 export * from './fleet/workspace-fleet';
+export * from './usage/usage-exporter';
+export { UsageView } from './clouds/common/roles/usage';
 export * from './policy';

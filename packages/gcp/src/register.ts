@@ -9,7 +9,9 @@ import { invalid, knownAndDifferent } from 'cdktf-ml-workspace/lib/core/validati
 import { buildGcpWorkspace, grantGcpAccess } from './gcp-workspace';
 import { buildGcpNetwork } from './network';
 import { GcpWorkspaceResources } from './resources';
-import { validateGcpPlacement, validateGcpTarget } from './validate';
+import { validateGcpPlacement, validateGcpTarget, validateGcpUsage } from './validate';
+import { registerUsageCloud } from 'cdktf-ml-workspace/lib/host/usage-cloud';
+import { addGcpBudget, buildGcpUsage } from './roles/usage';
 import { addLibraryRoot } from 'cdktf-ml-workspace/lib/core/errors';
 
 // Errors leave this package's frames out of their stacks, as the core's.
@@ -78,5 +80,18 @@ registerWorkspaceCloud({
       }
     }
     return undefined;
+  },
+});
+
+registerUsageCloud({
+  cloud: Cloud.GCP,
+  validate: (scope, spec, target) => validateGcpUsage(scope, spec, gcpOptions(target)),
+  build: (scope, spec, target) => buildGcpUsage(scope, spec, gcpOptions(target)),
+  addBudget: (scope, spec, target, built, budget) => addGcpBudget(scope, spec, gcpOptions(target), built, budget),
+  coverageProblem: (exporter, workspace) => {
+    const [ours, theirs] = [gcpOptions(exporter).project, gcpOptions(workspace).project];
+    return knownAndDifferent(ours, theirs)
+      ? `is in project '${theirs}' and the exporter reads project '${ours}'; make an exporter for that project (budgets and views filter by project)`
+      : undefined;
   },
 });

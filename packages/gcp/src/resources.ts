@@ -1,6 +1,14 @@
-import { GpuWorkspace, WorkspaceNetwork } from 'cdktf-ml-workspace';
+import { GpuWorkspace, UsageExporter, WorkspaceNetwork } from 'cdktf-ml-workspace';
 import { Cloud } from 'cdktf-ml-workspace/lib/core/cloud-target';
 import { resourcesOf } from 'cdktf-ml-workspace/lib/host/escape-hatches';
+import { BigqueryDataTransferConfig } from '@cdktf/provider-google/lib/bigquery-data-transfer-config';
+import { BigqueryDataset } from '@cdktf/provider-google/lib/bigquery-dataset';
+import { BillingBudget } from '@cdktf/provider-google/lib/billing-budget';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { LoggingLinkedDataset } from '@cdktf/provider-google/lib/logging-linked-dataset';
+import { LoggingProjectBucketConfig } from '@cdktf/provider-google/lib/logging-project-bucket-config';
+import { LoggingProjectSink } from '@cdktf/provider-google/lib/logging-project-sink';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { ComputeDisk } from '@cdktf/provider-google/lib/compute-disk';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
@@ -60,9 +68,31 @@ export interface GcpNetworkResources {
   readonly networkTag: string;
 }
 
+/** The resources of a `UsageExporter` on Google Cloud. */
+export interface GcpUsageResources {
+  /** The dataset the billing export writes to, and the views live in. */
+  readonly dataset: BigqueryDataset;
+  /** The log bucket (with Log Analytics) keeping the start/stop history and activity lines. */
+  readonly historyBucket: LoggingProjectBucketConfig;
+  /** The BigQuery dataset linked to the log bucket (read-only, `_AllLogs`). */
+  readonly historyLink: LoggingLinkedDataset;
+  /** The sink routing those entries into the log bucket. */
+  readonly historySink: LoggingProjectSink;
+  /** The daily scheduled query that (re)creates the views once the export has data. */
+  readonly viewsJob: BigqueryDataTransferConfig;
+  /** The service account the scheduled query runs as. */
+  readonly viewsServiceAccount: ServiceAccount;
+  /** The budget alerts' email channels. */
+  readonly notificationChannels: MonitoringNotificationChannel[];
+  /** The owners' budgets, by owner label. */
+  readonly budgets: { [owner: string]: BillingBudget };
+  /** The project, read for its number (budgets and the transfer service agent name it). */
+  readonly project: DataGoogleProject;
+}
+
 /**
  * The typed escape hatches of constructs on Google Cloud: the resources a `GpuWorkspace` (a fleet's
- * member too) or a `WorkspaceNetwork` made, as this cloud's provider types.
+ * member too), a `WorkspaceNetwork` or a `UsageExporter` made, as this cloud's provider types.
  *
  * ```ts
  * GcpResources.ofWorkspace(workspace).instance.addOverride('...', ...);
@@ -77,6 +107,11 @@ export class GcpResources {
   /** The resources of a shared network on Google Cloud; throws when it is on another cloud. */
   public static ofNetwork(network: WorkspaceNetwork): GcpNetworkResources {
     return resourcesOf('GcpResources.ofNetwork', network, Cloud.GCP, 'WorkspaceNetwork') as GcpNetworkResources;
+  }
+
+  /** The resources of a usage exporter on Google Cloud; throws when it is on another cloud. */
+  public static ofUsage(exporter: UsageExporter): GcpUsageResources {
+    return resourcesOf('GcpResources.ofUsage', exporter, Cloud.GCP, 'UsageExporter') as GcpUsageResources;
   }
 
   private constructor() {}

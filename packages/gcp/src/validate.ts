@@ -4,6 +4,7 @@ import { GcpTargetOptions } from './target';
 import { unlistedRegionProblem } from 'cdktf-ml-workspace/lib/core/regions';
 import { Fail, invalid, isKnown } from 'cdktf-ml-workspace/lib/core/validation';
 import { WorkspaceSpec } from 'cdktf-ml-workspace/lib/host/workspace-spec';
+import { UsageSpec } from 'cdktf-ml-workspace/lib/host/usage-cloud';
 import { gcpGpus, gcpMachine, gcpMachineTypeGpuProblem, gcpSmallestOnDemandSize } from './machine-types';
 
 /**
@@ -74,5 +75,32 @@ export function validateGcpPlacement(fail: Fail, target: GcpTargetOptions): void
     !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(target.kmsKeyName)
   ) {
     throw fail('target.kmsKeyName', target.kmsKeyName, "is not a Cloud KMS key name; use 'projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>'");
+  }
+}
+
+/** The form of a Cloud Billing account id. */
+const BILLING_ACCOUNT = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
+
+/** Checks a usage exporter's GCP settings. @internal */
+export function validateGcpUsage(scope: Construct, spec: UsageSpec, target: GcpTargetOptions): void {
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
+  validateGcpPlacement(fail, target);
+  const account = spec.billingAccount;
+  if (account === undefined) {
+    throw fail('billingAccount', undefined, "is required on GCP: the billing export's table is named after it and budgets belong to it; give the id shown in the console's Billing page, e.g. '01ABCD-23EF45-6789AB'");
+  }
+  if (!isKnown(account)) {
+    throw fail('billingAccount', account, 'must be known at synthesis: it names the export table the views read; give the id as a literal');
+  }
+  if (!BILLING_ACCOUNT.test(account)) {
+    const hint = /^billingAccounts\//.test(account) ? ` (without 'billingAccounts/': '${account.replace(/^billingAccounts\//, '')}')` : '';
+    throw fail('billingAccount', account, `is not a Cloud Billing account id; use the form 'XXXXXX-XXXXXX-XXXXXX' of six capital hexadecimal digits each${hint}`);
+  }
+  if (spec.kmsKey !== undefined && isKnown(spec.kmsKey)) {
+    const match = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.exec(spec.kmsKey);
+    if (!match) throw fail('kmsKey', spec.kmsKey, "is not a Cloud KMS key name; use 'projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>'");
+    if (isKnown(target.region) && match[1] !== target.region) {
+      throw fail('kmsKey', spec.kmsKey, `is in location '${match[1]}' and the dataset in '${target.region}'; BigQuery and Logging take a key in the data's own region`);
+    }
   }
 }

@@ -299,8 +299,18 @@ export class WorkspaceFleet extends Construct {
     }
     // Where the cloud grants a group at once (AWS), admins were granted in the constructor.
     if (!this.cloud.grantAll) for (const admin of this.props.admins ?? []) workspace.grantAccess(admin);
+    for (const listener of this.memberListeners) listener(workspace);
     return workspace;
   }
+
+  /** Calls `listener` with every member, now and as members are added. @internal */
+  public _onMember(listener: (member: GpuWorkspace) => void): void {
+    this.memberListeners.push(listener);
+    for (const member of this.byName.values()) listener(member);
+  }
+
+  /** What wants to hear of each member (a usage exporter's budgets). */
+  private readonly memberListeners: Array<(member: GpuWorkspace) => void> = [];
 
   /** A member's workspace by name; throws for a name that is not a member. */
   public member(name: string): GpuWorkspace {

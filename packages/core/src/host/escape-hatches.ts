@@ -2,6 +2,7 @@ import { Cloud, CLOUD_NAMES } from '../core/cloud-target';
 import { GpuWorkspace } from '../workspace/gpu-workspace';
 import { WorkspaceNetwork } from '../network/workspace-network';
 import { usageError } from '../core/errors';
+import { UsageExporter } from '../usage/usage-exporter';
 
 
 /**
@@ -10,13 +11,14 @@ import { usageError } from '../core/errors';
  *
  * @internal
  */
-export function resourcesOf(accessor: string, construct: unknown, cloud: Cloud, kind: 'GpuWorkspace' | 'WorkspaceNetwork'): unknown {
-  const wanted = kind === 'GpuWorkspace' ? GpuWorkspace : WorkspaceNetwork;
+export function resourcesOf(accessor: string, construct: unknown, cloud: Cloud, kind: 'GpuWorkspace' | 'WorkspaceNetwork' | 'UsageExporter'): unknown {
+  const wanted = { GpuWorkspace, WorkspaceNetwork, UsageExporter }[kind];
   if (!(construct instanceof wanted)) {
-    const given = construct instanceof GpuWorkspace || construct instanceof WorkspaceNetwork ? `${construct.constructor.name} '${construct.node.path}'` : JSON.stringify(construct) ?? String(construct);
+    const known = construct instanceof GpuWorkspace || construct instanceof WorkspaceNetwork || construct instanceof UsageExporter;
+    const given = known ? `${construct.constructor.name} '${construct.node.path}'` : JSON.stringify(construct) ?? String(construct);
     throw usageError(`${accessor}: ${given} is not a ${kind}; pass a ${kind}${kind === 'GpuWorkspace' ? " (a fleet's member: fleet.member('alice'))" : ''}`);
   }
-  const on = construct instanceof GpuWorkspace ? construct._spec.cloud : construct.target.cloud;
+  const on = construct instanceof GpuWorkspace ? construct._spec.cloud : construct instanceof UsageExporter ? construct._target.cloud : construct.target.cloud;
   if (on !== cloud) {
     throw usageError(`${accessor}: ${kind} '${construct.node.path}' is on ${CLOUD_NAMES[on]}, not ${CLOUD_NAMES[cloud]}; use the ${CLOUD_NAMES[on]} package's accessor (cdktf-ml-workspace-${on.toLowerCase()})`);
   }

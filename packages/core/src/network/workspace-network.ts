@@ -86,7 +86,7 @@ export class WorkspaceNetwork extends Construct {
     const spec: NetworkSpec = {
       kind: 'WorkspaceNetwork',
       name,
-      labels: libraryLabels(this, 'WorkspaceNetwork', target.cloud, name, SHARED_OWNER, props.labels ?? {}, costCenter),
+      labels: libraryLabels(this, 'WorkspaceNetwork', target.cloud, name, SHARED_OWNER, props.labels ?? {}, costCenter, 'shared'),
     };
     cloud.validateNetwork(this, spec, target);
     // A network's resources are named like a workspace's (`<name>-net`, `<name>-rg`): one of each name per scope.

@@ -225,7 +225,8 @@ export class GpuWorkspace extends Construct {
   public readonly principal: WorkspacePrincipal;
   /** The workspace's settings with every default filled in. @internal */
   public readonly _spec: WorkspaceSpec;
-  private readonly target: CloudTarget;
+  /** The target the workspace was made for. @internal */
+  public readonly _target: CloudTarget;
 
   constructor(scope: Construct, id: string, props: GpuWorkspaceProps) {
     super(scope, id);
@@ -243,7 +244,7 @@ export class GpuWorkspace extends Construct {
       throw invalid(this, kind, 'target', target, `must be a CloudTarget: ${TARGET_EXAMPLE}`);
     }
     checkShapes(`${kind} '${id}'`, props as unknown as Record<string, unknown>, PROP_SHAPES);
-    this.target = props.target;
+    this._target = props.target;
     this._spec = resolveSpec(this, props, kind, member?.machine);
     // Workspaces and networks prefix their resources' names with theirs: one of each name per scope.
     claimResourceName(this, kind, 'workspaceName', this._spec.name, props.target);
@@ -323,7 +324,7 @@ export class GpuWorkspace extends Construct {
     }
     // Granting the same member again grants nothing new.
     if (this.granted.has(member)) return;
-    workspaceCloud(this.kind, this.node.id, this.target).grant(this, this.workspaceName, this.target, this._resources, member, fail);
+    workspaceCloud(this.kind, this.node.id, this._target).grant(this, this.workspaceName, this._target, this._resources, member, fail);
     this.granted.add(member);
   }
 

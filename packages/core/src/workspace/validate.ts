@@ -333,7 +333,7 @@ export function validateWorkspace(
   }
 
   const owner = isKnown(spec.owner) ? toLabelValue(spec.owner) : spec.owner;
-  return { ...spec, labels: libraryLabels(scope, spec.kind, spec.cloud, spec.name, owner, userLabels, costCenter) };
+  return { ...spec, labels: libraryLabels(scope, spec.kind, spec.cloud, spec.name, owner, userLabels, costCenter, 'workspace') };
 }
 
 function isFqdn(name: string): boolean {
@@ -342,7 +342,7 @@ function isFqdn(name: string): boolean {
 
 /**
  * The labels (tags) of a construct's billable resources: the user's, checked, plus the
- * library's own (`ml-workspace`, `workspace`, `owner`, `cost-center`), sorted by key.
+ * library's own (`ml-workspace`, `workspace`, `owner`, `cost-center`, `cost-scope`), sorted by key.
  *
  * @internal
  */
@@ -354,6 +354,7 @@ export function libraryLabels(
   ownerLabel: string,
   userLabels: Record<string, string>,
   costCenter: string,
+  costScope: 'workspace' | 'shared',
 ): Record<string, string> {
   const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, kind, prop, value, problemAndFix);
   if (isKnown(costCenter) && (costCenter === '' || !GCP_LABEL_VALUE.test(costCenter))) {
@@ -364,6 +365,7 @@ export function libraryLabels(
     [LabelKey.WORKSPACE]: name,
     [LabelKey.OWNER]: ownerLabel,
     [LabelKey.COST_CENTER]: costCenter,
+    [LabelKey.COST_SCOPE]: costScope,
   };
   const reserved = Object.keys(own);
   const entries = Object.entries(userLabels);

@@ -1,3 +1,4 @@
+import { LabelKey } from '../../core/labels';
 import { PolicyLevel } from '../level';
 import { outcome, PolicyRule, ResolvedResource } from '../rule';
 
@@ -6,6 +7,7 @@ const BILLABLE: Record<string, (config: Record<string, any>) => Record<string, u
   google_compute_instance: (c) => c.labels,
   google_compute_disk: (c) => c.labels,
   google_compute_address: (c) => c.labels,
+  google_bigquery_dataset: (c) => c.labels,
   aws_instance: (c) => c.tags,
   aws_ebs_volume: (c) => c.tags,
   aws_eip: (c) => c.tags,
@@ -16,13 +18,13 @@ const BILLABLE: Record<string, (config: Record<string, any>) => Record<string, u
   azurerm_public_ip: (c) => c.tags,
   azurerm_bastion_host: (c) => c.tags,
 };
-const REQUIRED = ['ml-workspace', 'workspace', 'owner', 'cost-center'];
+const REQUIRED: string[] = [LabelKey.ML_WORKSPACE, LabelKey.WORKSPACE, LabelKey.OWNER, LabelKey.COST_CENTER, LabelKey.COST_SCOPE];
 
 /** MLW-LBL1: billable resources carry the cost-allocation labels. */
 export const LBL1: PolicyRule = {
   id: 'MLW-LBL1',
   level: PolicyLevel.WARNING,
-  explanation: 'A billable resource lacks one of the labels (tags on AWS and Azure) ml-workspace, workspace, owner, cost-center.',
+  explanation: 'A billable resource lacks one of the labels (tags on AWS and Azure) ml-workspace, workspace, owner, cost-center, cost-scope.',
   why: 'Cost reports per user and cost center group billing rows by these labels; an unlabelled resource is unattributed spend.',
   appliesTo: (type) => Object.prototype.hasOwnProperty.call(BILLABLE, type),
   check: ({ type, config }: ResolvedResource) => {
