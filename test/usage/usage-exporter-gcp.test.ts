@@ -165,6 +165,13 @@ describe('UsageExporter on GCP', () => {
     ]);
   });
 
+  test('amounts in cents that floats cannot hold exactly are taken, to the cent', () => {
+    const { one } = synth({ budget: { ...BUDGET, monthlyAmount: 249.99 } }, (u, stack) => u.track(new GpuWorkspace(stack, 'alice', { target: target(), owner: 'alice@example.com' })));
+    expect(one('google_billing_budget').amount.specified_amount).toEqual({ currency_code: 'EUR', units: '249', nanos: 990_000_000 });
+    const tenCents = synth({ budget: { ...BUDGET, monthlyAmount: 10.01 } }, (u, stack) => u.track(new GpuWorkspace(stack, 'alice', { target: target(), owner: 'alice@example.com' })));
+    expect(tenCents.one('google_billing_budget').amount.specified_amount).toEqual({ currency_code: 'EUR', units: '10', nanos: 10_000_000 });
+  });
+
   test('without a budget, tracking makes no budget', () => {
     const { of } = synth({}, (u, stack) => u.track(new GpuWorkspace(stack, 'alice', { target: target(), owner: 'alice@example.com' })));
     expect(of('google_billing_budget')).toEqual({});

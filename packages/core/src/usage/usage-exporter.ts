@@ -242,7 +242,8 @@ function ownerAmount(budget: UsageBudget, email: string): number {
 }
 
 function checkAmount(fail: (prop: string, value: unknown, problem: string) => Error, prop: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_AMOUNT || Math.round(value * 100) !== value * 100) {
+  // Whole cents, within float error: 249.99 * 100 is 24998.999999999996.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_AMOUNT || Math.abs(Math.round(value * 100) - value * 100) > 1e-6) {
     throw fail(prop, value, `must be an amount above 0 and at most ${MAX_AMOUNT}, with at most two decimals, e.g. 500 or 249.99`);
   }
 }
