@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CHECKPOINT_DISABLE=1
 
-echo "== jsii build and Python packages"
-npx projen compile
+echo "== jsii build (where stale) and Python packages"
+node scripts/jsii-build.js
 rm -rf dist/python packages/*/dist/python
 # One run over the four packages: pacmak builds them in dependency order, the core first.
 npx jsii-pacmak --target python --outdir dist packages/core packages/gcp packages/aws packages/azure
@@ -18,20 +18,41 @@ wheels=(dist/python/*.whl)
 
 echo "== install ${wheels[*]##*/} into .venv/python"
 [ -x .venv/python/bin/python ] || python3 -m venv .venv/python
-.venv/python/bin/pip install --quiet --disable-pip-version-check -r examples/python-gcp-workspace/requirements.txt
-.venv/python/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "${wheels[@]}"
-.venv/python/bin/pip install --quiet --disable-pip-version-check "${wheels[@]}"
+# pip byte-compiles one file at a time, most of an install's time with the provider packages:
+# install without, then compile on every core.
+pip=(.venv/python/bin/pip install --quiet --disable-pip-version-check --no-compile)
+"${pip[@]}" -r examples/python-gcp-workspace/requirements.txt "${wheels[@]}"
+"${pip[@]}" --force-reinstall --no-deps "${wheels[@]}"
+.venv/python/bin/python -m compileall -q -j 0 "$(.venv/python/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null
 
 status=0
-for example in examples/python-*/; do
-  python_example=$(basename "$example")
-  twin=${python_example#python-}
-  echo "== synthesize $twin (TypeScript) and $python_example"
-  npm run synth:examples -- "$twin" >/dev/null
-  rm -rf "examples/$python_example/cdktf.out"
-  (cd "examples/$python_example" && CDKTF_OUTDIR=cdktf.out ../../.venv/python/bin/python main.py)
-  echo "== compare $python_example with $twin"
-  python3 scripts/compare-bindings.py "examples/$python_example" "examples/$twin" || status=1
+examples=(examples/python-*/)
+examples=("${examples[@]%/}")
+twins=("${examples[@]#examples/python-}")
+echo "== synthesize the TypeScript twins: ${twins[*]}"
+npm run synth:examples -- "${twins[@]}" >/dev/null
+# Two examples at a time (each is a Python process and a jsii kernel), each into its own log,
+# printed in order once all have finished.
+logs=dist/python-examples
+rm -rf "$logs" && mkdir -p "$logs"
+for example in "${examples[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+  name=$(basename "$example")
+  (
+    rc=0
+    echo "== synthesize $name"
+    rm -rf "$example/cdktf.out"
+    (cd "$example" && CDKTF_OUTDIR=cdktf.out ../../.venv/python/bin/python main.py) || rc=1
+    echo "== compare $name with ${name#python-}"
+    [ $rc -ne 0 ] || python3 scripts/compare-bindings.py "$example" "examples/${name#python-}" || rc=1
+    echo $rc > "$logs/$name.rc"
+  ) > "$logs/$name.log" 2>&1 &
+done
+wait
+for example in "${examples[@]}"; do
+  name=$(basename "$example")
+  cat "$logs/$name.log"
+  [ "$(cat "$logs/$name.rc" 2>/dev/null)" = 0 ] || { echo "== $name failed"; status=1; }
 done
 echo "== what the Python bindings promise beyond equal output"
 .venv/python/bin/python scripts/python-checks.py || status=1

@@ -1,29 +1,11 @@
 #!/usr/bin/env node
 // `prepack` of every package: a tarball is made from a current jsii build, never without lib/.
 // Compiles the package (and the core first, which a cloud package is compiled against) when its
-// assembly is missing or older than a source file; does nothing when the build is current, so
-// jsii-pacmak, which packs the packages in parallel, never recompiles one under another.
-const { execFileSync } = require('child_process');
+// build is stale (scripts/jsii-build.js); does nothing when it is current, so jsii-pacmak, which
+// packs the packages in parallel, never recompiles one under another.
 const fs = require('fs');
 const path = require('path');
-
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(packageDir, builtAgainst) {
-  const assembly = path.join(packageDir, '.jsii');
-  const newestInput = Math.max(newestSource(path.join(packageDir, 'src')), builtAgainst ? fs.statSync(path.join(builtAgainst, '.jsii')).mtimeMs : 0);
-  const current = fs.existsSync(assembly) && fs.existsSync(path.join(packageDir, 'lib', 'index.js')) && fs.statSync(assembly).mtimeMs >= newestInput;
-  if (current) return;
-  console.error(`prepack: ${path.basename(packageDir)} is not built (or older than its sources or the core); compiling`);
-  execFileSync('npx', ['projen', 'compile'], { cwd: packageDir, stdio: 'inherit' });
-}
+const { ensureBuilt, CORE: core } = require('./jsii-build');
 
 /**
  * npm workspaces hoist dependencies to the repository's node_modules, where `npm pack` does not
@@ -43,9 +25,8 @@ function placeBundled(packageDir) {
 }
 
 const here = process.cwd();
-const core = path.resolve(__dirname, '..', 'packages', 'core');
 if (here !== core) ensureBuilt(core);
-ensureBuilt(here, here !== core ? core : undefined);
+ensureBuilt(here);
 placeBundled(here);
 // The core ships the repository's nix/ as it is now, whenever it was compiled.
 if (here === core) {

@@ -16,8 +16,8 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CHECKPOINT_DISABLE=1
 work=dist/go-work
 providers=(google aws azurerm tls random time)
 
-echo "== jsii build"
-npx projen compile >/dev/null
+echo "== jsii build (where stale)"
+node scripts/jsii-build.js
 
 echo "== generate Go: this library's modules, cdktf, and the providers pruned to what it references"
 rm -rf "$work"
@@ -57,11 +57,15 @@ unformatted=$(gofmt -l examples/go-*/ $readme_blocks)
 [ -z "$unformatted" ] || { echo "not gofmt-formatted: $unformatted"; exit 1; }
 
 status=0
-for example in examples/go-*/; do
+examples=(examples/go-*/)
+examples=("${examples[@]%/}")
+twins=("${examples[@]#examples/go-}")
+echo "== synthesize the TypeScript twins: ${twins[*]}"
+npm run synth:examples -- "${twins[@]}" >/dev/null
+for example in "${examples[@]}"; do
   go_example=$(basename "$example")
   twin=${go_example#go-}
-  echo "== synthesize $twin (TypeScript) and $go_example"
-  npm run synth:examples -- "$twin" >/dev/null
+  echo "== synthesize $go_example"
   rm -rf "examples/$go_example/cdktf.out"
   (cd "examples/$go_example" && GOWORK="$PWD/../../$work/go.work" CDKTF_OUTDIR=cdktf.out go run .)
   echo "== compare $go_example with $twin"
