@@ -26,7 +26,8 @@ function ensureBuilt(packageDir) {
   const assembly = path.join(packageDir, '.jsii');
   const built = fs.existsSync(assembly) && fs.existsSync(path.join(packageDir, 'lib', 'index.js'));
   if (built && fs.statSync(assembly).mtimeMs >= Math.max(...inputs.map(newest))) return false;
-  console.error(`jsii-build: ${path.basename(packageDir)} is ${built ? 'older than its sources or the core' : 'not built'}; compiling`);
+  const stale = packageDir === CORE ? 'older than its sources' : 'older than its sources or the core';
+  console.error(`jsii-build: ${path.basename(packageDir)} is ${built ? stale : 'not built'}; compiling`);
   execFileSync('npx', ['projen', 'compile'], { cwd: packageDir, stdio: 'inherit' });
   return true;
 }

@@ -1,11 +1,13 @@
 // Synthesizes a usage exporter on each cloud and writes, as JSON, the SQL each one deploys, read
-// back from the synthesized Terraform: GCP's from its scheduled query's script. The SQL test
+// back from the synthesized Terraform: GCP's from its scheduled query's script, AWS's from its
+// Athena named queries (with the Glue tables' columns, which the test's schema must match). The SQL test
 // (test/usage/views_test.py, run by scripts/sql-views.sh) runs it over synthetic export rows.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { UsageExporter } from 'cdktf-ml-workspace';
 import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { AwsTarget } from 'cdktf-ml-workspace-aws';
 
 const outdir = process.argv[2] ?? '/tmp/usage-sql';
 const app = new App({ outdir, skipValidation: true });
@@ -13,6 +15,7 @@ new UsageExporter(new TerraformStack(app, 'gcp'), 'usage', {
   target: GcpTarget.of({ project: 'ml-research-prod', region: 'europe-west4', zone: 'europe-west4-a' }),
   billingAccount: '01ABCD-23EF45-6789AB',
 });
+new UsageExporter(new TerraformStack(app, 'aws'), 'usage', { target: AwsTarget.of({ region: 'eu-west-1' }) });
 app.synth();
 
 const stack = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
@@ -29,6 +32,24 @@ const relations = [...script.matchAll(/^CREATE OR REPLACE VIEW `([^`]+)` AS\n([\
   qualified,
   sql,
 }));
+const aws = stack('aws');
+// The account the views filter on is the deploying account's id, read at plan time.
+const identities = Object.keys(aws.data?.aws_caller_identity ?? {});
+if (identities.length !== 1) throw new Error(`expected one aws_caller_identity, found ${identities.length}`);
+const accountToken = `\${data.aws_caller_identity.${identities[0]}.account_id}`;
+if (!JSON.stringify(aws.resource.aws_athena_named_query).includes(accountToken)) throw new Error(`the AWS views do not read the account as ${accountToken}`);
+const awsRelations = Object.values(aws.resource.aws_athena_named_query as Record<string, any>)
+  .sort((a, b) => parseInt(a.name, 10) - parseInt(b.name, 10))
+  .map((q) => {
+    const match = /^CREATE OR REPLACE VIEW ("[^"]+"\."[^"]+") AS\n([\s\S]*)$/.exec(q.query);
+    if (!match) throw new Error(`an AWS named query is not a CREATE OR REPLACE VIEW: ${q.name}`);
+    const [, qualified, sql] = match;
+    const name = qualified.split('.').pop()!.replace(/"/g, '');
+    return { name, qualified: qualified.replace(/"/g, ''), sql: sql.split(accountToken).join('123456789012') };
+  });
+const glueColumns = Object.fromEntries(
+  Object.values(aws.resource.aws_glue_catalog_table as Record<string, any>).map((t) => [t.name, t.storage_descriptor.columns.map((c: any) => [c.name, c.type])]),
+);
 const out = {
   gcp: {
     dialect: 'bigquery',
@@ -38,6 +59,12 @@ const out = {
       'ml-research-prod.usage_history._AllLogs': 'gcp_all_logs',
     },
   },
+  aws: {
+    dialect: 'trino',
+    relations: awsRelations,
+    sources: { 'usage.cost_and_usage': 'cost_and_usage', 'usage.instance_history': 'instance_history', 'usage.activity_lines': 'activity_lines' },
+    glueColumns,
+  },
 };
 fs.writeFileSync(path.join(outdir, 'usage-sql.json'), JSON.stringify(out, null, 2));
-console.log(`${relations.length} GCP relations -> ${path.join(outdir, 'usage-sql.json')}`);
+console.log(`${relations.length} GCP and ${awsRelations.length} AWS relations -> ${path.join(outdir, 'usage-sql.json')}`);

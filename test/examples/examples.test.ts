@@ -73,6 +73,39 @@ describe('examples/gcp-usage reports on a fleet of two', () => {
   });
 });
 
+describe('examples/aws-usage reports on a fleet of two, and activates the tags in a second stack', () => {
+  const stacks = synthExample('aws-usage', path.join(tmp, 'aws-usage-check'));
+  const json = stacks['aws-usage'];
+  const all = (type: string) => Object.values(json.resource[type] ?? {}) as any[];
+
+  test('a budget per member by the owner tag, alice with her own amount, in USD', () => {
+    expect(all('aws_budgets_budget').map((b) => [b.cost_filter[0].values[0], b.limit_amount, b.limit_unit])).toEqual([
+      ['user:owner$alice_example_com', '900.00', 'USD'],
+      ['user:owner$bob_example_com', '400.00', 'USD'],
+    ]);
+  });
+
+  test("the exporter's resources are shared cost and the workspaces their owners'", () => {
+    expect(all('aws_s3_bucket').map((b) => [b.tags.owner, b.tags['cost-scope']])).toEqual([['shared', 'shared']]);
+    expect(all('aws_instance').map((i) => [i.tags.owner, i.tags['cost-scope']])).toEqual([
+      ['alice_example_com', 'workspace'],
+      ['bob_example_com', 'workspace'],
+    ]);
+  });
+
+  test('the payer stack activates the five library keys and the team key, and nothing else', () => {
+    expect(Object.keys(stacks['aws-usage-tags'].resource)).toEqual(['aws_ce_cost_allocation_tag']);
+    expect((Object.values(stacks['aws-usage-tags'].resource.aws_ce_cost_allocation_tag) as any[]).map((t) => t.tag_key)).toEqual([
+      'ml-workspace',
+      'owner',
+      'workspace',
+      'cost-center',
+      'cost-scope',
+      'team',
+    ]);
+  });
+});
+
 describe('examples/gcp-workspace holds a complete GPU workspace', () => {
   const stack = synthExample('gcp-workspace', path.join(tmp, 'gcp-check'))['gcp-workspace'];
   const one = (type: string) => {

@@ -22,6 +22,8 @@ import {
   WorkspaceNetworkProps,
   WorkspaceTls,
   GpuPackage,
+  UsageExporter,
+  UsageExporterProps,
 } from 'cdktf-ml-workspace';
 import { GCP } from '../util';
 import { GcpTarget, GcpTargetOptions } from 'cdktf-ml-workspace-gcp';
@@ -359,4 +361,56 @@ describe('WorkspaceFleet props, defaults and member fields outside their shape',
       );
     },
   );
+});
+
+// The usage exporter: each prop and budget field outside its shape, on the clouds that have one.
+const USAGE_ERROR = /^(UsageExporter '[^']*'|UsageExporter budget|(?:Gcp|Aws)Target\.of): /;
+
+describe('UsageExporter props and budget fields outside their shape', () => {
+  const budget = { monthlyAmount: 500, currency: 'USD', notify: ['finops@example.com'] };
+  const targets: [string, () => CloudTarget, Record<string, unknown>][] = [
+    ['GCP', () => GcpTarget.of(GCP), { billingAccount: '01ABCD-23EF45-6789AB' }],
+    ['AWS', () => AwsTarget.of(AWS), {}],
+  ];
+  const expectUsageRefusedOrClean = (outcome: { json?: any; error?: Error }) => {
+    if (outcome.error) {
+      expect(outcome.error).not.toBeInstanceOf(TypeError);
+      expect(outcome.error.message).toMatch(USAGE_ERROR);
+      return;
+    }
+    // Built: every name, label, amount and address the exporter wrote is plain (its SQL has line breaks on purpose).
+    const plain: string[] = [];
+    const walk = (node: unknown, key = ''): void => {
+      if (typeof node === 'string' && /^(name|display_name|limit_amount|endpoint|dataset_id|bucket_prefix|tag_key|currency_code|units)$/.test(key)) plain.push(node);
+      else if (Array.isArray(node)) node.forEach((n) => walk(n, key));
+      else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'labels' || k === 'tags' || k === 'user_labels') plain.push(...Object.keys(v as object), ...Object.values(v as object).map(String));
+          else walk(v, k);
+        }
+      }
+    };
+    walk(outcome.json.resource);
+    expect(plain.length).toBeGreaterThan(0);
+    for (const value of plain) expect(value).not.toMatch(/[\n\r\u0000]/);
+  };
+  const props = ['exporterName', 'billingAccount', 'budget', 'retentionDays', 'kmsKey', 'costCenter', 'target'];
+  const fields = ['monthlyAmount', 'currency', 'alertAtPercent', 'notify', 'ownerAmounts'];
+  const cases = [...props.map((k) => ['prop', k]), ...fields.map((k) => ['budget', k])].flatMap(([kind, key]) =>
+    targets.map(([cloud, target, extra]): [string, string, string, () => CloudTarget, Record<string, unknown>] => [kind, key, cloud, target, extra]),
+  );
+  test.each(cases)('%s %s on %s', (kind, key, _cloud, target, extra) => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        expectUsageRefusedOrClean(
+          build((stack) => {
+            const props = kind === 'prop' ? { target: target(), budget, ...extra, [key]: value } : { target: target(), ...extra, budget: { ...budget, [key]: value } };
+            const usage = new UsageExporter(stack, 'usage', props as unknown as UsageExporterProps);
+            usage.track(new GpuWorkspace(stack, 'alice', { target: target(), owner: 'alice@example.com' }));
+          }),
+        );
+      }),
+      { numRuns: FLEET_RUNS, seed: SEED },
+    );
+  });
 });

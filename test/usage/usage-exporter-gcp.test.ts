@@ -1,6 +1,7 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { GpuWorkspace, UsageExporter, UsageExporterProps, UsageView, WorkspaceFleet } from 'cdktf-ml-workspace';
 import { AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
 import { GcpResources, GcpTarget } from 'cdktf-ml-workspace-gcp';
 import { VIEW_LABEL_KEYS } from 'cdktf-ml-workspace/lib/clouds/common/roles/usage';
 import { LabelKey } from 'cdktf-ml-workspace/lib/core/labels';
@@ -226,8 +227,8 @@ describe('UsageExporter validation names the construct, the prop, the value and 
 
   test('on a cloud without a usage export yet, the error says which cloud has one', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(errorOf(() => new UsageExporter(stack, 'usage', { target: AwsTarget.of({ region: 'eu-west-1' }) }))).toBe(
-      "UsageExporter 'usage': is not available on AWS in this release (it is on GCP); track the AWS workspaces' cost in Cost Explorer by their owner and workspace tags meanwhile",
+    expect(errorOf(() => new UsageExporter(stack, 'usage', { target: AzureTarget.of({ location: 'westeurope', keyVaultAllowedCidrs: ['198.51.100.0/24'] }) }))).toBe(
+      "UsageExporter 'usage': is not available on Azure in this release (it is on AWS, GCP); track the Azure workspaces' cost in Cost Management by their owner and workspace tags meanwhile",
     );
   });
 

@@ -5,7 +5,8 @@ synthesized resources carry). Each relation is parsed by sqlglot in its cloud's 
 syntax error fails), its table references are pointed at DuckDB tables shaped like the cloud's
 documented export schema (test/usage/schemas/<cloud>.sql), and it is transpiled to DuckDB and
 created as a view. The assertions are the money per owner, workspace and day to the cent, over
-rows that include missing labels, credits, a refund, shared cost and a month boundary.
+rows that include missing labels, credits, a refund, shared cost and a month boundary, on
+each cloud.
 
 Run: .venv/sql/bin/python test/usage/views_test.py <usage-sql.json>   (scripts/sql-views.sh)
 """
@@ -220,6 +221,138 @@ class Gcp(unittest.TestCase):
                 ("2026-01-31", "alice_example_com", "alice", d("8.10"), 5, 2, d("3.24")),
                 ("2026-01-31", "bob_example_com", "bob", d("1.20"), None, None, None),
                 ("2026-02-01", "alice_example_com", "alice", d("3.55"), 5, 1, d("0.71")),
+                ("2026-02-01", "bob_example_com", "bob", d("-0.70"), None, None, None),
+            ],
+        )
+
+
+# --- AWS ---------------------------------------------------------------------------------
+ACCOUNT = "123456789012"
+DUCKDB_TYPES = {"string": "VARCHAR", "timestamp": "TIMESTAMP", "double": "DOUBLE", "map<string,string>": "MAP(VARCHAR, VARCHAR)"}
+
+
+def aws_tags(workspace, owner, cost_center="ml-research", scope="workspace"):
+    return {"user_ml_workspace": "true", "user_workspace": workspace, "user_owner": owner, "user_cost_center": cost_center, "user_cost_scope": scope}
+
+
+def aws_line(con, start, product, usage_type, cost, tags=None, resource="", line_type="Usage", account=ACCOUNT):
+    tags_sql = "MAP {" + ", ".join(f"'{k}': '{v}'" for k, v in (tags or {}).items()) + "}"
+    con.execute(
+        "INSERT INTO cost_and_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + tags_sql + ")",
+        ["li-" + str(abs(hash((start, usage_type, cost, resource)))), start[:8] + "01 00:00:00", account, line_type, start, product, usage_type, resource, 24.0, cost, "USD"],
+    )
+
+
+def aws_rows(con):
+    alice = aws_tags("alice", "alice_example_com")
+    bob = aws_tags("bob", "bob_example_com", cost_center="vision")
+    usage = aws_tags("usage", "shared", cost_center="unassigned", scope="shared")
+    network = aws_tags("vision", "shared", cost_center="ml-research", scope="shared")
+    # 31 January: alice's L4 machine (instance hours) and her volume, bob's CPU machine, the
+    # exporter's bucket, the shared NAT gateway, untagged data transfer, an account-wide
+    # credit without a resource (AWS gives credits their own line) and another account's line.
+    aws_line(con, "2026-01-31 00:00:00", "AmazonEC2", "EUW1-BoxUsage:g6.xlarge", 8.05, alice, "i-0a11")
+    aws_line(con, "2026-01-31 00:00:00", "AmazonEC2", "EUW1-EBS:VolumeUsage.gp3", 0.40, alice, "vol-0a11")
+    aws_line(con, "2026-01-31 00:00:00", "AmazonEC2", "EUW1-BoxUsage:m7i.large", 1.20, bob, "i-0b22")
+    aws_line(con, "2026-01-31 00:00:00", "AmazonS3", "EUW1-TimedStorage-ByteHrs", 0.90, usage, "usage-usage-123")
+    aws_line(con, "2026-01-31 00:00:00", "AmazonEC2", "EUW1-NatGateway-Hours", 0.07, network, "nat-0c33")
+    aws_line(con, "2026-01-31 00:00:00", "AWSDataTransfer", "EUW1-DataTransfer-Out-Bytes", 0.03)
+    aws_line(con, "2026-01-31 00:00:00", "AmazonEC2", "EUW1-BoxUsage:g6.xlarge", -0.50, line_type="Credit")
+    aws_line(con, "2026-01-31 00:00:00", "AmazonEC2", "EUW1-BoxUsage:g6.xlarge", 99.00, alice, "i-0f99", account="210987654321")
+    # 1 February, the next month: alice on a spot instance, a refund of bob's hours, the bucket.
+    aws_line(con, "2026-02-01 00:00:00", "AmazonEC2", "EUW1-SpotUsage:g6.xlarge", 1.00, alice, "i-0a11")
+    aws_line(con, "2026-02-01 00:00:00", "AmazonEC2", "EUW1-BoxUsage:m7i.large", -0.70, bob, "i-0b22", line_type="Refund")
+    aws_line(con, "2026-02-01 00:00:00", "AmazonS3", "EUW1-TimedStorage-ByteHrs", 0.60, usage, "usage-usage-123")
+    # 2 February: only the bucket cost anything.
+    aws_line(con, "2026-02-02 00:00:00", "AmazonS3", "EUW1-TimedStorage-ByteHrs", 0.30, usage, "usage-usage-123")
+
+    def event(time, instance, state):
+        con.execute("INSERT INTO instance_history VALUES (?, ?, ?)", [time, instance, state])
+
+    # alice (i-0a11): running 31 Jan 20:00, stopping 1 Feb 02:00 (then stopped), pending and
+    # running at 10:00, a guest shutdown (stopping) at 11:30, running 22:00 and still running.
+    event("2026-01-31T20:00:00Z", "i-0a11", "running")
+    event("2026-02-01T02:00:00Z", "i-0a11", "stopping")
+    event("2026-02-01T02:01:10Z", "i-0a11", "stopped")
+    event("2026-02-01T09:59:40Z", "i-0a11", "pending")
+    event("2026-02-01T10:00:00Z", "i-0a11", "running")
+    event("2026-02-01T11:30:00Z", "i-0a11", "stopping")
+    event("2026-02-01T22:00:00Z", "i-0a11", "running")
+    # bob (i-0b22): two runs; his last stop is the newest record of the library's instances.
+    event("2026-01-31T09:00:00Z", "i-0b22", "running")
+    event("2026-01-31T17:00:00Z", "i-0b22", "stopped")
+    event("2026-02-01T21:00:00Z", "i-0b22", "running")
+    event("2026-02-01T23:00:00Z", "i-0b22", "stopped")
+    # An instance of the account the library did not make: not in the history the views read.
+    event("2026-02-01T23:30:00Z", "i-0e55", "running")
+
+    for day, idle in (("2026-01-31", 2), ("2026-02-01", 1)):
+        for i in range(5):
+            state = "idle" if i < idle else "busy"
+            con.execute("INSERT INTO activity_lines VALUES (?, 'alice', 'alice_example_com', ?)", [f"{day}T1{i}:00:00Z", state])
+
+
+class Aws(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.con = connect("aws", aws_rows)
+
+    def test_the_schema_is_the_glue_tables(self):
+        for table, columns in RELATIONS["aws"]["glueColumns"].items():
+            described = [(name, kind) for name, kind, *_ in self.con.execute(f"DESCRIBE {table}").fetchall()]
+            self.assertEqual(described, [(name, DUCKDB_TYPES[kind]) for name, kind in columns], table)
+
+    def test_cost_by_owner_day_splits_shared_cost_and_keeps_unlabelled_lines(self):
+        self.assertEqual(
+            rows(self.con, "SELECT usage_day::VARCHAR, owner, currency, direct_cost, shared_cost, cost FROM cost_by_owner_day ORDER BY 1, 2"),
+            [
+                # untagged transfer and the account-wide credit: kept, as their own row
+                ("2026-01-31", "(unlabelled)", "USD", d("-0.47"), 0, d("-0.47")),
+                ("2026-01-31", "alice_example_com", "USD", d("8.45"), d("0.85"), d("9.30")),
+                ("2026-01-31", "bob_example_com", "USD", d("1.20"), d("0.12"), d("1.32")),
+                ("2026-02-01", "alice_example_com", "USD", d("1.00"), d("0.60"), d("1.60")),
+                ("2026-02-01", "bob_example_com", "USD", d("-0.70"), d("0.00"), d("-0.70")),
+                ("2026-02-02", "(shared)", "USD", 0, d("0.30"), d("0.30")),
+            ],
+        )
+
+    def test_cost_by_owner_day_adds_up_to_the_bill_of_the_account(self):
+        self.assertEqual(rows(self.con, "SELECT SUM(cost) FROM cost_by_owner_day")[0][0], d("11.35"))
+
+    def test_cost_by_workspace_day(self):
+        self.assertEqual(
+            rows(self.con, "SELECT usage_day::VARCHAR, workspace, owner, cost_center, cost_scope, cost FROM cost_by_workspace_day ORDER BY 1, 2, 3"),
+            [
+                ("2026-01-31", "(unlabelled)", "(unlabelled)", "(unlabelled)", "unlabelled", d("-0.47")),
+                ("2026-01-31", "alice", "alice_example_com", "ml-research", "workspace", d("8.45")),
+                ("2026-01-31", "bob", "bob_example_com", "vision", "workspace", d("1.20")),
+                ("2026-01-31", "usage", "shared", "unassigned", "shared", d("0.90")),
+                ("2026-01-31", "vision", "shared", "ml-research", "shared", d("0.07")),
+                ("2026-02-01", "alice", "alice_example_com", "ml-research", "workspace", d("1.00")),
+                ("2026-02-01", "bob", "bob_example_com", "vision", "workspace", d("-0.70")),
+                ("2026-02-01", "usage", "shared", "unassigned", "shared", d("0.60")),
+                ("2026-02-02", "usage", "shared", "unassigned", "shared", d("0.30")),
+            ],
+        )
+
+    def test_gpu_hours_by_owner_splits_runs_at_the_month_boundary(self):
+        # 31 Jan 20:00-1 Feb 02:00 (4 h + 2 h), 10:00-11:30, 22:00 to the newest record (bob's
+        # stop at 23:00; the untracked instance's later event is not the library's).
+        self.assertEqual(
+            rows(self.con, "SELECT usage_month::VARCHAR, owner, currency, gpu_workspaces, gpu_hours, machine_cost FROM gpu_hours_by_owner ORDER BY 1, 2"),
+            [
+                ("2026-01-01", "alice_example_com", "USD", 1, d("4.00"), d("8.05")),
+                ("2026-02-01", "alice_example_com", "USD", 1, d("4.50"), d("1.00")),
+            ],
+        )
+
+    def test_idle_cost_by_owner(self):
+        self.assertEqual(
+            rows(self.con, "SELECT usage_day::VARCHAR, owner, workspace, machine_cost, checks, idle_checks, idle_cost FROM idle_cost_by_owner ORDER BY 1, 2"),
+            [
+                ("2026-01-31", "alice_example_com", "alice", d("8.05"), 5, 2, d("3.22")),
+                ("2026-01-31", "bob_example_com", "bob", d("1.20"), None, None, None),
+                ("2026-02-01", "alice_example_com", "alice", d("1.00"), 5, 1, d("0.20")),
                 ("2026-02-01", "bob_example_com", "bob", d("-0.70"), None, None, None),
             ],
         )

@@ -1,4 +1,5 @@
 export * from './target';
 export * from './resources';
-// What AWS builds for the front doors (GpuWorkspace, WorkspaceNetwork, WorkspaceFleet).
+export * from './cost-allocation-tags';
+// What AWS builds for the front doors (GpuWorkspace, WorkspaceNetwork, WorkspaceFleet, UsageExporter).
 import './register';

@@ -8,7 +8,9 @@ import { invalid, knownAndDifferent } from 'cdktf-ml-workspace/lib/core/validati
 import { buildAwsWorkspace, grantAwsAccess, grantAwsAccessToAll } from './aws-workspace';
 import { buildAwsNetwork } from './network';
 import { AwsWorkspaceResources } from './resources';
-import { validateAwsPlacement, validateAwsTarget } from './validate';
+import { validateAwsPlacement, validateAwsTarget, validateAwsUsage } from './validate';
+import { registerUsageCloud } from 'cdktf-ml-workspace/lib/host/usage-cloud';
+import { addAwsBudget, buildAwsUsage } from './roles/usage';
 import { addLibraryRoot } from 'cdktf-ml-workspace/lib/core/errors';
 
 // Errors leave this package's frames out of their stacks, as the core's.
@@ -78,6 +80,19 @@ registerWorkspaceCloud({
       }
     }
     return undefined;
+  },
+});
+
+registerUsageCloud({
+  cloud: Cloud.AWS,
+  validate: (scope, spec, target) => validateAwsUsage(scope, spec, awsOptions(target)),
+  build: (scope, spec, target) => buildAwsUsage(scope, spec, awsOptions(target)),
+  addBudget: (scope, spec, target, built, budget) => addAwsBudget(scope, spec, awsOptions(target), built, budget),
+  coverageProblem: (exporter, workspace) => {
+    const [ours, theirs] = [awsOptions(exporter).region, awsOptions(workspace).region];
+    return knownAndDifferent(ours, theirs)
+      ? `is in region '${theirs}' and the exporter in '${ours}'; EC2 state changes reach only an exporter in their own region: make an exporter there (budgets and cost views cover the whole account either way)`
+      : undefined;
   },
 });
 

@@ -1,6 +1,18 @@
-import { GpuWorkspace, WorkspaceNetwork } from 'cdktf-ml-workspace';
+import { GpuWorkspace, UsageExporter, WorkspaceNetwork } from 'cdktf-ml-workspace';
 import { Cloud } from 'cdktf-ml-workspace/lib/core/cloud-target';
 import { resourcesOf } from 'cdktf-ml-workspace/lib/host/escape-hatches';
+import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
+import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
+import { BcmdataexportsExport } from '@cdktf/provider-aws/lib/bcmdataexports-export';
+import { BudgetsBudget } from '@cdktf/provider-aws/lib/budgets-budget';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
+import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
 import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { Ec2InstanceState } from '@cdktf/provider-aws/lib/ec2-instance-state';
@@ -72,9 +84,43 @@ export interface AwsNetworkResources {
   readonly availabilityZone: string;
 }
 
+/** The resources of a `UsageExporter` on AWS. */
+export interface AwsUsageResources {
+  /** The bucket the export, the start/stop history, the activity lines and Athena's results go to. */
+  readonly bucket: S3Bucket;
+  /** The key encrypting all of it; undefined when `kmsKey` was given. */
+  readonly key?: KmsKey;
+  /** The CUR 2.0 Data Export (made through the provider in us-east-1). */
+  readonly dataExport: BcmdataexportsExport;
+  /** The Glue database holding the tables and the views. */
+  readonly database: GlueCatalogDatabase;
+  /** The export's table (Parquet, partition projection by billing period). */
+  readonly exportTable: GlueCatalogTable;
+  /** EC2 state changes, one JSON line each (partition projection by day). */
+  readonly historyTable: GlueCatalogTable;
+  /** The machines' activity lines (partition projection by day). */
+  readonly activityTable: GlueCatalogTable;
+  /** The Athena workgroup, with enforced encrypted results. */
+  readonly workgroup: AthenaWorkgroup;
+  /** The saved queries creating the staging relations and the four views, in order. */
+  readonly namedQueries: AthenaNamedQuery[];
+  /** Firehose delivering the state changes into the bucket. */
+  readonly historyStream: KinesisFirehoseDeliveryStream;
+  /** Firehose delivering the activity log group into the bucket. */
+  readonly activityStream: KinesisFirehoseDeliveryStream;
+  /** The EventBridge rule on EC2 state changes. */
+  readonly stateChanges: CloudwatchEventRule;
+  /** The log group the machines write their activity lines to. */
+  readonly activityLogGroup: CloudwatchLogGroup;
+  /** The budget alerts' topic; undefined without a budget. */
+  readonly alerts?: SnsTopic;
+  /** The owners' budgets, by owner tag. */
+  readonly budgets: { [owner: string]: BudgetsBudget };
+}
+
 /**
  * The typed escape hatches of constructs on AWS: the resources a `GpuWorkspace` (a fleet's
- * member too) or a `WorkspaceNetwork` made, as this cloud's provider types.
+ * member too), a `WorkspaceNetwork` or a `UsageExporter` made, as this cloud's provider types.
  *
  * ```ts
  * AwsResources.ofWorkspace(workspace).instance.addOverride('...', ...);
@@ -89,6 +135,11 @@ export class AwsResources {
   /** The resources of a shared network on AWS; throws when it is on another cloud. */
   public static ofNetwork(network: WorkspaceNetwork): AwsNetworkResources {
     return resourcesOf('AwsResources.ofNetwork', network, Cloud.AWS, 'WorkspaceNetwork') as AwsNetworkResources;
+  }
+
+  /** The resources of a usage exporter on AWS; throws when it is on another cloud. */
+  public static ofUsage(exporter: UsageExporter): AwsUsageResources {
+    return resourcesOf('AwsResources.ofUsage', exporter, Cloud.AWS, 'UsageExporter') as AwsUsageResources;
   }
 
   private constructor() {}

@@ -1,4 +1,6 @@
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { UsageSpec } from 'cdktf-ml-workspace/lib/host/usage-cloud';
 import { cidrProblem, ipv4Prefix } from 'cdktf-ml-workspace/lib/core/cidr';
 import { AccessMode } from 'cdktf-ml-workspace/lib/core/access';
 import { AwsTargetOptions } from './target';
@@ -147,5 +149,43 @@ export function validateAwsPlacement(fail: Fail, target: AwsTargetOptions): void
     if (bits === undefined || bits < 16 || bits > 22) {
       throw fail('target.vpcCidr', target.vpcCidr, "must be an IPv4 range from /16 to /22 (the workspace and NAT subnets are its first two /24s); e.g. '10.42.0.0/16'");
     }
+  }
+}
+
+/** The regions an AWS exporter was made in, per stack: the activity log group is one per account and region. */
+const USAGE_REGIONS = new WeakMap<TerraformStack, Map<string, string>>();
+
+/** Checks a usage exporter's AWS settings. @internal */
+export function validateAwsUsage(scope: Construct, spec: UsageSpec, target: AwsTargetOptions): void {
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
+  validateAwsPlacement(fail, target);
+  if (target.vpcId !== undefined || target.subnetId !== undefined) {
+    throw fail(target.vpcId !== undefined ? 'target.vpcId' : 'target.subnetId', target.vpcId ?? target.subnetId, 'names a network, and an exporter has none; give the exporter a target with the region only');
+  }
+  if (isKnown(target.region) && /^(cn-|us-gov-|us-iso)/.test(target.region)) {
+    throw fail('target.region', target.region, 'is outside the commercial partition, where Data Exports (CUR 2.0) is not offered; make the exporter in a commercial region');
+  }
+  if (spec.billingAccount !== undefined) {
+    throw fail('billingAccount', spec.billingAccount, "is GCP's; on AWS the export is of the account Terraform deploys to (the payer account's export covers every member account): leave it out");
+  }
+  if (spec.kmsKey !== undefined && isKnown(spec.kmsKey)) {
+    const match = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/.exec(spec.kmsKey);
+    if (!match) throw fail('kmsKey', spec.kmsKey, "is not a KMS key ARN; use 'arn:aws:kms:<region>:<account>:key/<key id>' (not an alias)");
+    if (isKnown(target.region) && match[1] !== target.region) {
+      throw fail('kmsKey', spec.kmsKey, `is in region '${match[1]}' and the bucket in '${target.region}'; S3, Firehose and CloudWatch Logs take a key in their own region`);
+    }
+  }
+  if (spec.budget && spec.budget.currency !== 'USD') {
+    throw fail('budget.currency', spec.budget.currency, "is not 'USD'; AWS Budgets are in US dollars whatever the account pays in: give the amounts in USD");
+  }
+  if (isKnown(target.region)) {
+    const stack = TerraformStack.of(scope);
+    const regions = USAGE_REGIONS.get(stack) ?? new Map<string, string>();
+    USAGE_REGIONS.set(stack, regions);
+    const other = regions.get(target.region);
+    if (other !== undefined && other !== scope.node.path) {
+      throw fail('target.region', target.region, `already has an exporter in this stack ('${other}'); the activity log group ml-workspace-activity is one per account and region: track every workspace of the region with that one`);
+    }
+    regions.set(target.region, scope.node.path);
   }
 }

@@ -106,7 +106,9 @@ const MAX_AMOUNT = 1_000_000_000;
  * ```
  *
  * What cannot be made through an API is printed as a step (GCP: switching the billing export
- * on in the console), in an output and as an info annotation at synthesis.
+ * on in the console; AWS: running the saved queries that create the views, and activating the
+ * cost allocation tags with `UsageCostAllocationTags` from `cdktf-ml-workspace-aws`), in an
+ * output and as an info annotation at synthesis.
  */
 export class UsageExporter extends Construct {
   /** The prefix of every resource name. */
