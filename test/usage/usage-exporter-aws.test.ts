@@ -6,25 +6,14 @@ import { VIEW_LABEL_KEYS } from 'cdktf-ml-workspace/lib/clouds/common/roles/usag
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { synthUsage } from './synth';
 import { errorOf, GCP } from '../util';
 
 const target = (region = 'eu-west-1') => AwsTarget.of({ region });
 const BUDGET = { monthlyAmount: 500, currency: 'USD', notify: ['finops@example.com'] };
 const TAGS = { 'cost-center': 'unassigned', 'cost-scope': 'shared', 'ml-workspace': 'true', 'owner': 'shared', 'workspace': 'usage' };
 
-function synth(props: Partial<UsageExporterProps> = {}, then: (usage: UsageExporter, stack: TerraformStack) => void = () => {}) {
-  const stack = new TerraformStack(Testing.app(), 'test');
-  const usage = new UsageExporter(stack, 'usage', { target: target(), ...props });
-  then(usage, stack);
-  const json = JSON.parse(Testing.synth(stack, true));
-  const of = (type: string): Record<string, any> => json.resource?.[type] ?? {};
-  const one = (type: string) => {
-    const all = Object.values(of(type));
-    if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
-    return all[0] as any;
-  };
-  return { json, of, one, usage, stack };
-}
+const synth = (props: Partial<UsageExporterProps> = {}, then?: (usage: UsageExporter, stack: TerraformStack) => void) => synthUsage({ target: target(), ...props }, then);
 
 const fails = (props: Partial<UsageExporterProps>) => errorOf(() => synth(props));
 const address = (json: any, type: string) => `${type}.${Object.keys(json.resource[type])[0]}`;

@@ -1,29 +1,17 @@
-import { App, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { GpuWorkspace, UsageExporter, UsageExporterProps, UsageView, WorkspaceFleet } from 'cdktf-ml-workspace';
 import { AwsTarget } from 'cdktf-ml-workspace-aws';
 import { AzureTarget } from 'cdktf-ml-workspace-azure';
 import { GcpResources, GcpTarget } from 'cdktf-ml-workspace-gcp';
 import { VIEW_LABEL_KEYS } from 'cdktf-ml-workspace/lib/clouds/common/roles/usage';
 import { LabelKey } from 'cdktf-ml-workspace/lib/core/labels';
+import { synthUsage } from './synth';
 import { errorOf, GCP } from '../util';
 
 const ACCOUNT = '01ABCD-23EF45-6789AB';
 const target = () => GcpTarget.of(GCP);
 
-function synth(props: Partial<UsageExporterProps> = {}, then: (usage: UsageExporter, stack: TerraformStack) => void = () => {}) {
-  const app: App = Testing.app();
-  const stack = new TerraformStack(app, 'test');
-  const usage = new UsageExporter(stack, 'usage', { target: target(), billingAccount: ACCOUNT, ...props });
-  then(usage, stack);
-  const json = JSON.parse(Testing.synth(stack, true));
-  const of = (type: string): Record<string, any> => json.resource?.[type] ?? {};
-  const one = (type: string) => {
-    const all = Object.values(of(type));
-    if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
-    return all[0] as any;
-  };
-  return { json, of, one, usage, stack };
-}
+const synth = (props: Partial<UsageExporterProps> = {}, then?: (usage: UsageExporter, stack: TerraformStack) => void) => synthUsage({ target: target(), billingAccount: ACCOUNT, ...props }, then);
 
 const BUDGET = { monthlyAmount: 500, currency: 'EUR', notify: ['finops@example.com'] };
 const LABELS = { 'cost-center': 'unassigned', 'cost-scope': 'shared', 'ml-workspace': 'true', 'owner': 'shared', 'workspace': 'usage' };

@@ -68,6 +68,14 @@ def rows(con, sql):
     return result
 
 
+# The views as the assertions read them, the same on every cloud.
+OWNER_DAY = "SELECT usage_day::VARCHAR, owner, currency, direct_cost, shared_cost, cost FROM cost_by_owner_day ORDER BY 1, 2"
+GPU_HOURS = "SELECT usage_month::VARCHAR, owner, currency, gpu_workspaces, gpu_hours, machine_cost FROM gpu_hours_by_owner ORDER BY 1, 2"
+IDLE_COST = "SELECT usage_day::VARCHAR, owner, workspace, machine_cost, checks, idle_checks, idle_cost FROM idle_cost_by_owner ORDER BY 1, 2"
+TOTAL = "SELECT SUM(cost) FROM cost_by_owner_day"
+WORKSPACE_DAY = "SELECT usage_day::VARCHAR, workspace, owner, cost_center, cost_scope, cost FROM cost_by_workspace_day ORDER BY 1, 2, 3"
+
+
 def d(text):
     return Decimal(text)
 
@@ -172,7 +180,7 @@ class Gcp(unittest.TestCase):
 
     def test_cost_by_owner_day_splits_shared_cost_and_keeps_unlabelled_lines(self):
         self.assertEqual(
-            rows(self.con, "SELECT usage_day::VARCHAR, owner, currency, direct_cost, shared_cost, cost FROM cost_by_owner_day ORDER BY 1, 2"),
+            rows(self.con, OWNER_DAY),
             [
                 ("2026-01-31", "(unlabelled)", "EUR", d("0.10"), 0, d("0.10")),
                 ("2026-01-31", "alice_example_com", "EUR", d("8.50"), d("0.79"), d("9.29")),
@@ -185,12 +193,12 @@ class Gcp(unittest.TestCase):
         )
 
     def test_cost_by_owner_day_adds_up_to_the_bill_of_the_project(self):
-        (total,) = rows(self.con, "SELECT SUM(cost) FROM cost_by_owner_day")[0:1][0]
+        (total,) = rows(self.con, TOTAL)[0:1][0]
         self.assertEqual(total, d("14.45"))  # every line of ml-research-prod, none of another-project
 
     def test_cost_by_workspace_day(self):
         self.assertEqual(
-            rows(self.con, "SELECT usage_day::VARCHAR, workspace, owner, cost_center, cost_scope, cost FROM cost_by_workspace_day ORDER BY 1, 2"),
+            rows(self.con, WORKSPACE_DAY),
             [
                 ("2026-01-31", "(unlabelled)", "(unlabelled)", "(unlabelled)", "unlabelled", d("0.10")),
                 ("2026-01-31", "alice", "alice_example_com", "ml-research", "workspace", d("8.50")),
@@ -207,7 +215,7 @@ class Gcp(unittest.TestCase):
         # Runs: 31 Jan 20:00-1 Feb 02:00 (4 h + 2 h), 10:00-11:30 (guest shutdown), 22:00 to
         # the newest record (bob's stop at 23:00). bob's CPU machine is not a GPU machine.
         self.assertEqual(
-            rows(self.con, "SELECT usage_month::VARCHAR, owner, currency, gpu_workspaces, gpu_hours, machine_cost FROM gpu_hours_by_owner ORDER BY 1, 2"),
+            rows(self.con, GPU_HOURS),
             [
                 ("2026-01-01", "alice_example_com", "EUR", 1, d("4.00"), d("8.10")),
                 ("2026-02-01", "alice_example_com", "EUR", 1, d("4.50"), d("3.55")),
@@ -216,7 +224,7 @@ class Gcp(unittest.TestCase):
 
     def test_idle_cost_by_owner(self):
         self.assertEqual(
-            rows(self.con, "SELECT usage_day::VARCHAR, owner, workspace, machine_cost, checks, idle_checks, idle_cost FROM idle_cost_by_owner ORDER BY 1, 2"),
+            rows(self.con, IDLE_COST),
             [
                 ("2026-01-31", "alice_example_com", "alice", d("8.10"), 5, 2, d("3.24")),
                 ("2026-01-31", "bob_example_com", "bob", d("1.20"), None, None, None),
@@ -304,7 +312,7 @@ class Aws(unittest.TestCase):
 
     def test_cost_by_owner_day_splits_shared_cost_and_keeps_unlabelled_lines(self):
         self.assertEqual(
-            rows(self.con, "SELECT usage_day::VARCHAR, owner, currency, direct_cost, shared_cost, cost FROM cost_by_owner_day ORDER BY 1, 2"),
+            rows(self.con, OWNER_DAY),
             [
                 # untagged transfer and the account-wide credit: kept, as their own row
                 ("2026-01-31", "(unlabelled)", "USD", d("-0.47"), 0, d("-0.47")),
@@ -317,11 +325,11 @@ class Aws(unittest.TestCase):
         )
 
     def test_cost_by_owner_day_adds_up_to_the_bill_of_the_account(self):
-        self.assertEqual(rows(self.con, "SELECT SUM(cost) FROM cost_by_owner_day")[0][0], d("11.35"))
+        self.assertEqual(rows(self.con, TOTAL)[0][0], d("11.35"))
 
     def test_cost_by_workspace_day(self):
         self.assertEqual(
-            rows(self.con, "SELECT usage_day::VARCHAR, workspace, owner, cost_center, cost_scope, cost FROM cost_by_workspace_day ORDER BY 1, 2, 3"),
+            rows(self.con, WORKSPACE_DAY),
             [
                 ("2026-01-31", "(unlabelled)", "(unlabelled)", "(unlabelled)", "unlabelled", d("-0.47")),
                 ("2026-01-31", "alice", "alice_example_com", "ml-research", "workspace", d("8.45")),
@@ -339,7 +347,7 @@ class Aws(unittest.TestCase):
         # 31 Jan 20:00-1 Feb 02:00 (4 h + 2 h), 10:00-11:30, 22:00 to the newest record (bob's
         # stop at 23:00; the untracked instance's later event is not the library's).
         self.assertEqual(
-            rows(self.con, "SELECT usage_month::VARCHAR, owner, currency, gpu_workspaces, gpu_hours, machine_cost FROM gpu_hours_by_owner ORDER BY 1, 2"),
+            rows(self.con, GPU_HOURS),
             [
                 ("2026-01-01", "alice_example_com", "USD", 1, d("4.00"), d("8.05")),
                 ("2026-02-01", "alice_example_com", "USD", 1, d("4.50"), d("1.00")),
@@ -348,7 +356,7 @@ class Aws(unittest.TestCase):
 
     def test_idle_cost_by_owner(self):
         self.assertEqual(
-            rows(self.con, "SELECT usage_day::VARCHAR, owner, workspace, machine_cost, checks, idle_checks, idle_cost FROM idle_cost_by_owner ORDER BY 1, 2"),
+            rows(self.con, IDLE_COST),
             [
                 ("2026-01-31", "alice_example_com", "alice", d("8.05"), 5, 2, d("3.22")),
                 ("2026-01-31", "bob_example_com", "bob", d("1.20"), None, None, None),
