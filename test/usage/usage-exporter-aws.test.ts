@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { GpuWorkspace, UsageExporter, UsageExporterProps, UsageView, WorkspaceFleet } from 'cdktf-ml-workspace';
 import { AwsResources, AwsTarget, UsageCostAllocationTags } from 'cdktf-ml-workspace-aws';
 import { ACTIVITY_LOG_GROUP, curTagKey, EXPORT_COLUMNS, exportQuery, logRetention } from 'cdktf-ml-workspace-aws/lib/roles/usage';
@@ -327,6 +327,20 @@ describe('UsageExporter on AWS', () => {
   test("a workspace in another region is refused: EC2 state changes reach only the exporter's region", () => {
     const error = errorOf(() => synth({}, (u, stack) => u.track(new GpuWorkspace(stack, 'bob', { target: target('eu-central-1'), owner: 'bob@example.com' }))));
     expect(error).toContain("track workspace 'test/bob' is in region 'eu-central-1' and the exporter in 'eu-west-1'");
+  });
+
+  test('a key or an address only known at apply is taken as given, unchecked', () => {
+    const { one, of } = synth({ budget: { ...BUDGET, notify: ['finops@example.com'] } }, () => {});
+    expect(Object.keys(of('aws_sns_topic_subscription'))).toHaveLength(1);
+    const stack = new TerraformStack(Testing.app(), 'tokens');
+    const key = new TerraformVariable(stack, 'key', { type: 'string' }).stringValue;
+    const email = new TerraformVariable(stack, 'email', { type: 'string' }).stringValue;
+    new UsageExporter(stack, 'usage', { target: target(), kmsKey: key, budget: { ...BUDGET, notify: [email] } });
+    const json = JSON.parse(Testing.synth(stack, true));
+    expect(Object.values(json.resource.aws_s3_bucket_server_side_encryption_configuration).map((c: any) => c.rule[0].apply_server_side_encryption_by_default.kms_master_key_id)).toEqual(['${var.key}']);
+    expect(Object.values(json.resource.aws_sns_topic_subscription).map((c: any) => c.endpoint)).toEqual(['${var.email}']);
+    expect(json.resource.aws_kms_key).toBeUndefined();
+    expect(one('aws_kms_key').enable_key_rotation).toBe(true);
   });
 
   test('AwsResources.ofUsage gives the typed resources, and refuses an exporter of another cloud', () => {
