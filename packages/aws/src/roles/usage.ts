@@ -7,6 +7,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchLogSubscriptionFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -390,19 +391,19 @@ export function buildAwsUsage(scope: Construct, spec: UsageSpec, target: AwsTarg
   );
 
   // --- start/stop history: EC2 state changes -> EventBridge -> Firehose -> the bucket -----------
-  const firehoseRole = new IamRole(scope, 'FirehoseRole', {
-    name: `mlw-${spec.name}-usage-firehose-${region}`,
-    assumeRolePolicy: assumeRole(scope, 'FirehoseTrust', 'firehose.amazonaws.com', account),
-    tags: tags('firehose'),
-  });
-  new IamRolePolicy(scope, 'FirehoseWrite', {
-    role: firehoseRole.id,
-    name: 'write-usage-bucket',
-    policy: policyDocument(scope, 'FirehoseWriteDocument', [
-      { effect: 'Allow', actions: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'], resources: [bucket.arn, `${bucket.arn}/${PREFIXES.history}/*`, `${bucket.arn}/${PREFIXES.activity}/*`, `${bucket.arn}/${PREFIXES.errors}/*`] },
-      { effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [keyArn] },
-    ]),
-  });
+  // A role a service assumes for this account, allowed exactly `statements`.
+  const serviceRole = (suffix: string, trust: string, policy: { id: string; name: string }, statements: DataAwsIamPolicyDocumentStatement[]) => {
+    const role = new IamRole(scope, `${suffix[0].toUpperCase()}${suffix.slice(1)}Role`, { name: `mlw-${spec.name}-usage-${suffix}-${region}`, assumeRolePolicy: trust, tags: tags(suffix) });
+    const rolePolicy = new IamRolePolicy(scope, policy.id, { role: role.id, name: policy.name, policy: policyDocument(scope, `${policy.id}Document`, statements) });
+    return { role, policy: rolePolicy };
+  };
+  const putRecords = (stream: KinesisFirehoseDeliveryStream): DataAwsIamPolicyDocumentStatement[] => [
+    { effect: 'Allow', actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [stream.arn] },
+  ];
+  const { role: firehoseRole } = serviceRole('firehose', assumeRole(scope, 'FirehoseTrust', 'firehose.amazonaws.com', account), { id: 'FirehoseWrite', name: 'write-usage-bucket' }, [
+    { effect: 'Allow', actions: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'], resources: [bucket.arn, `${bucket.arn}/${PREFIXES.history}/*`, `${bucket.arn}/${PREFIXES.activity}/*`, `${bucket.arn}/${PREFIXES.errors}/*`] },
+    { effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [keyArn] },
+  ]);
   const stream = (id: string, prefix: string, processors: { type: string; parameters?: { parameterName: string; parameterValue: string }[] }[]) =>
     new KinesisFirehoseDeliveryStream(scope, id, {
       name: `${spec.name}-usage-${prefix}`,
@@ -432,16 +433,7 @@ export function buildAwsUsage(scope: Construct, spec: UsageSpec, target: AwsTarg
     }),
     tags: tags('ec2-state-changes'),
   });
-  const eventsRole = new IamRole(scope, 'EventsRole', {
-    name: `mlw-${spec.name}-usage-events-${region}`,
-    assumeRolePolicy: assumeRole(scope, 'EventsTrust', 'events.amazonaws.com', account),
-    tags: tags('events'),
-  });
-  new IamRolePolicy(scope, 'EventsPut', {
-    role: eventsRole.id,
-    name: 'put-history',
-    policy: policyDocument(scope, 'EventsPutDocument', [{ effect: 'Allow', actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [historyStream.arn] }]),
-  });
+  const { role: eventsRole } = serviceRole('events', assumeRole(scope, 'EventsTrust', 'events.amazonaws.com', account), { id: 'EventsPut', name: 'put-history' }, putRecords(historyStream));
   new CloudwatchEventTarget(scope, 'StateChangesTarget', {
     rule: stateChanges.name,
     arn: historyStream.arn,
@@ -464,23 +456,15 @@ export function buildAwsUsage(scope: Construct, spec: UsageSpec, target: AwsTarg
     { type: 'CloudWatchLogProcessing', parameters: [{ parameterName: 'DataMessageExtraction', parameterValue: 'true' }] },
     { type: 'AppendDelimiterToRecord' },
   ]);
-  const logsRole = new IamRole(scope, 'LogsRole', {
-    name: `mlw-${spec.name}-usage-logs-${region}`,
-    assumeRolePolicy: policyDocument(scope, 'LogsTrust', [
-      {
-        effect: 'Allow',
-        actions: ['sts:AssumeRole'],
-        principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
-        condition: [sourceAccount, { test: 'ArnLike', variable: 'aws:SourceArn', values: [`${activityLogArn}:*`] }],
-      },
-    ]),
-    tags: tags('logs'),
-  });
-  const logsPut = new IamRolePolicy(scope, 'LogsPut', {
-    role: logsRole.id,
-    name: 'put-activity',
-    policy: policyDocument(scope, 'LogsPutDocument', [{ effect: 'Allow', actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [activityStream.arn] }]),
-  });
+  const logsTrust = policyDocument(scope, 'LogsTrust', [
+    {
+      effect: 'Allow',
+      actions: ['sts:AssumeRole'],
+      principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
+      condition: [sourceAccount, { test: 'ArnLike', variable: 'aws:SourceArn', values: [`${activityLogArn}:*`] }],
+    },
+  ]);
+  const { role: logsRole, policy: logsPut } = serviceRole('logs', logsTrust, { id: 'LogsPut', name: 'put-activity' }, putRecords(activityStream));
   new CloudwatchLogSubscriptionFilter(scope, 'ActivitySubscription', {
     name: `${spec.name}-usage-activity`,
     logGroupName: activityLogGroup.name,
