@@ -8,6 +8,8 @@ import { App, TerraformStack } from 'cdktf';
 import { UsageExporter } from 'cdktf-ml-workspace';
 import { GcpTarget } from 'cdktf-ml-workspace-gcp';
 import { AwsTarget } from 'cdktf-ml-workspace-aws';
+import { AzureTarget } from 'cdktf-ml-workspace-azure';
+import { ACTIVITY_LINE_COLUMNS, ACTIVITY_LOG_COLUMNS, EXPORT_ROW_COLUMNS } from 'cdktf-ml-workspace-azure/lib/roles/usage';
 
 const outdir = process.argv[2] ?? '/tmp/usage-sql';
 const app = new App({ outdir, skipValidation: true });
@@ -16,6 +18,7 @@ new UsageExporter(new TerraformStack(app, 'gcp'), 'usage', {
   billingAccount: '01ABCD-23EF45-6789AB',
 });
 new UsageExporter(new TerraformStack(app, 'aws'), 'usage', { target: AwsTarget.of({ region: 'eu-west-1' }) });
+new UsageExporter(new TerraformStack(app, 'azure'), 'usage', { target: AzureTarget.of({ location: 'westeurope', keyVaultAllowedCidrs: ['198.51.100.0/24'] }) });
 app.synth();
 
 const stack = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
@@ -50,6 +53,12 @@ const awsRelations = Object.values(aws.resource.aws_athena_named_query as Record
 const glueColumns = Object.fromEntries(
   Object.values(aws.resource.aws_glue_catalog_table as Record<string, any>).map((t) => [t.name, t.storage_descriptor.columns.map((c: any) => [c.name, c.type])]),
 );
+// Azure's views are one T-SQL script (an output): the OPENROWSET views over the storage account's
+// files become the test's source tables, the rest is run.
+const azureScript: string = stack('azure').output.usage_views_sql.value;
+const azureAll = [...azureScript.matchAll(/^CREATE OR ALTER VIEW \[dbo\]\.\[([^\]]+)\] AS\n([\s\S]*?);\nGO$/gm)].map(([, name, sql]) => ({ name, qualified: `dbo.${name}`, sql }));
+const fileSources = ['export_rows', 'activity_log', 'activity_lines'];
+const columnsOf = (list: ReadonlyArray<readonly [string, string, string]>) => list.map(([name, , type]) => [name, type]);
 const out = {
   gcp: {
     dialect: 'bigquery',
@@ -65,6 +74,13 @@ const out = {
     sources: { 'usage.cost_and_usage': 'cost_and_usage', 'usage.instance_history': 'instance_history', 'usage.activity_lines': 'activity_lines' },
     glueColumns,
   },
+  azure: {
+    dialect: 'tsql',
+    relations: azureAll.filter((r) => !fileSources.includes(r.name)),
+    sourceViews: azureAll.filter((r) => fileSources.includes(r.name)),
+    sources: Object.fromEntries(fileSources.map((s) => [`dbo.${s}`, s])),
+    sourceColumns: { export_rows: columnsOf(EXPORT_ROW_COLUMNS), activity_log: columnsOf(ACTIVITY_LOG_COLUMNS), activity_lines: columnsOf(ACTIVITY_LINE_COLUMNS) },
+  },
 };
 fs.writeFileSync(path.join(outdir, 'usage-sql.json'), JSON.stringify(out, null, 2));
-console.log(`${relations.length} GCP and ${awsRelations.length} AWS relations -> ${path.join(outdir, 'usage-sql.json')}`);
+console.log(`${relations.length} GCP, ${awsRelations.length} AWS and ${azureAll.length} Azure relations -> ${path.join(outdir, 'usage-sql.json')}`);

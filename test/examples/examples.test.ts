@@ -106,6 +106,30 @@ describe('examples/aws-usage reports on a fleet of two, and activates the tags i
   });
 });
 
+describe('examples/azure-usage reports on a fleet of two', () => {
+  const json = synthExample('azure-usage', path.join(tmp, 'azure-usage-check'))['azure-usage'];
+  const all = (type: string) => Object.values(json.resource[type] ?? {}) as any[];
+
+  test('a budget per member by the owner tag, alice with her own amount', () => {
+    expect(all('azurerm_consumption_budget_subscription').map((b) => [b.filter.tag[0].values[0], b.amount])).toEqual([
+      ['alice_example_com', 900],
+      ['bob_example_com', 400],
+    ]);
+  });
+
+  test("the exporter's storage is shared cost and the machines their owners'", () => {
+    expect(all('azurerm_storage_account').map((a) => [a.tags.owner, a.tags['cost-scope']])).toEqual([['shared', 'shared']]);
+    expect(all('azurerm_linux_virtual_machine').map((v) => [v.tags.owner, v.tags['cost-scope']])).toEqual([
+      ['alice_example_com', 'workspace'],
+      ['bob_example_com', 'workspace'],
+    ]);
+  });
+
+  test('the views are an output, for Synapse serverless', () => {
+    expect(json.output.usage_views_sql.value).toMatch(/^-- The ML workspace usage views of usage, for a Synapse serverless SQL database/);
+  });
+});
+
 describe('examples/gcp-workspace holds a complete GPU workspace', () => {
   const stack = synthExample('gcp-workspace', path.join(tmp, 'gcp-check'))['gcp-workspace'];
   const one = (type: string) => {

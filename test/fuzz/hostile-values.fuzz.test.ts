@@ -363,14 +363,15 @@ describe('WorkspaceFleet props, defaults and member fields outside their shape',
   );
 });
 
-// The usage exporter: each prop and budget field outside its shape, on the clouds that have one.
-const USAGE_ERROR = /^(UsageExporter '[^']*'|UsageExporter budget|(?:Gcp|Aws)Target\.of): /;
+// The usage exporter: each prop and budget field outside its shape, on every cloud.
+const USAGE_ERROR = /^(UsageExporter '[^']*'|UsageExporter budget|(?:Gcp|Aws|Azure)Target\.of): /;
 
 describe('UsageExporter props and budget fields outside their shape', () => {
   const budget = { monthlyAmount: 500, currency: 'USD', notify: ['finops@example.com'] };
   const targets: [string, () => CloudTarget, Record<string, unknown>][] = [
     ['GCP', () => GcpTarget.of(GCP), { billingAccount: '01ABCD-23EF45-6789AB' }],
     ['AWS', () => AwsTarget.of(AWS), {}],
+    ['Azure', () => AzureTarget.of(AZURE), {}],
   ];
   const expectUsageRefusedOrClean = (outcome: { json?: any; error?: Error }) => {
     if (outcome.error) {

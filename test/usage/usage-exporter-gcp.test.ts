@@ -1,7 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { GpuWorkspace, UsageExporter, UsageExporterProps, UsageView, WorkspaceFleet } from 'cdktf-ml-workspace';
 import { AwsTarget } from 'cdktf-ml-workspace-aws';
-import { AzureTarget } from 'cdktf-ml-workspace-azure';
 import { GcpResources, GcpTarget } from 'cdktf-ml-workspace-gcp';
 import { VIEW_LABEL_KEYS } from 'cdktf-ml-workspace/lib/clouds/common/roles/usage';
 import { LabelKey } from 'cdktf-ml-workspace/lib/core/labels';
@@ -213,10 +212,11 @@ describe('UsageExporter validation names the construct, the prop, the value and 
     expect(fails(props)).toContain(message);
   });
 
-  test('on a cloud without a usage export yet, the error says which cloud has one', () => {
+  test('a cloud whose package is not loaded is named, with the import that registers it', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(errorOf(() => new UsageExporter(stack, 'usage', { target: AzureTarget.of({ location: 'westeurope', keyVaultAllowedCidrs: ['198.51.100.0/24'] }) }))).toBe(
-      "UsageExporter 'usage': is not available on Azure in this release (it is on AWS, GCP); track the Azure workspaces' cost in Cost Management by their owner and workspace tags meanwhile",
+    const unknown = Object.assign(Object.create(GcpTarget.prototype), { cloud: 'OCI' });
+    expect(errorOf(() => new UsageExporter(stack, 'usage', { target: unknown }))).toBe(
+      "UsageExporter 'usage': no usage export for cloud OCI is loaded; import the cloud's package from its root ('cdktf-ml-workspace-oci'), which registers it",
     );
   });
 

@@ -366,6 +366,143 @@ class Aws(unittest.TestCase):
         )
 
 
+# --- Azure -------------------------------------------------------------------------------
+TSQL_TYPES = {"DATE": "DATE", "FLOAT": "DOUBLE", "DATETIME2": "TIMESTAMP"}
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+VM = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/vision-rg/providers/Microsoft.Compute/virtualMachines/"
+
+
+def azure_tags(workspace, owner, cost_center="ml-research", scope="workspace", braces=False):
+    text = ",".join(f'"{k}": "{v}"' for k, v in {"ml-workspace": "true", "workspace": workspace, "owner": owner, "cost-center": cost_center, "cost-scope": scope}.items())
+    return "{" + text + "}" if braces else text
+
+
+def azure_rows(con):
+    alice = azure_tags("alice", "alice_example_com")
+    bob = azure_tags("bob", "bob_example_com", cost_center="vision", braces=True)
+    usage = azure_tags("usage", "shared", cost_center="unassigned", scope="shared")
+    network = azure_tags("vision", "shared", scope="shared")
+
+    def line(period, run, day, resource, category, sub, cost, tags="", charge="Usage"):
+        con.execute("INSERT INTO export_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'EUR', ?)", [period, run, day, SUBSCRIPTION, resource, category, sub, charge, cost, tags])
+
+    jan, feb = "20260101-20260131", "20260201-20260228"
+    # January, written twice by the daily month-to-date export: the run of 31 January holds the
+    # month; the earlier run (through the 30th) must not be counted again.
+    early = f"exports/usage-actualcost/usage-actualcost/{jan}/run-a"
+    line(jan, early, "2026-01-30", VM + "alice", "Virtual Machines", "NCasT4 v3 Series", 5.00, alice)
+    line(jan, early, "2026-01-30", VM + "bob", "Virtual Machines", "Dv5 Series", 2.00, bob)
+    last = f"exports/usage-actualcost/usage-actualcost/{jan}/run-b"
+    line(jan, last, "2026-01-30", VM + "alice", "Virtual Machines", "NCasT4 v3 Series", 5.00, alice)
+    line(jan, last, "2026-01-30", VM + "bob", "Virtual Machines", "Dv5 Series", 2.00, bob)
+    line(jan, last, "2026-01-31", VM.lower() + "alice", "Virtual Machines", "NCasT4 v3 Series", 8.05, alice)
+    line(jan, last, "2026-01-31", "/subscriptions/x/disks/alice-home", "Storage", "Premium SSD Managed Disks", 0.40, alice)
+    line(jan, last, "2026-01-31", "/subscriptions/x/storageaccounts/usage", "Storage", "General Block Blob v2", 0.90, usage)
+    line(jan, last, "2026-01-31", "/subscriptions/x/natgateways/vision-nat", "Virtual Network", "NAT Gateway", 0.07, network)
+    line(jan, last, "2026-01-31", "/subscriptions/x/images/nixos", "Storage", "Standard HDD Managed Disks", 0.03)
+    # February: alice's GPU hours, a refund of bob's, the storage.
+    run = f"exports/usage-actualcost/usage-actualcost/{feb}/run-c"
+    line(feb, run, "2026-02-01", VM + "alice", "Virtual Machines", "NCasT4 v3 Series", 1.00, alice)
+    line(feb, run, "2026-02-01", VM + "bob", "Virtual Machines", "Dv5 Series", -0.70, bob, charge="Refund")
+    line(feb, run, "2026-02-01", "/subscriptions/x/storageaccounts/usage", "Storage", "General Block Blob v2", 0.60, usage)
+
+    def event(time, vm, operation, result="Success"):
+        con.execute("INSERT INTO activity_log VALUES (?, ?, ?, ?)", [time, (VM + vm).upper(), f"MICROSOFT.COMPUTE/VIRTUALMACHINES/{operation}", result])
+
+    # alice: created 30 Jan 20:00 (and written again while running: not a start), deallocated
+    # 31 Jan 02:00 after a power-off (still billed), started 10:00, deallocated 11:30, a failed
+    # start, started 22:00 and still running. bob's stop at 23:00 is the newest record.
+    event("2026-01-30 20:00:00", "alice", "WRITE")
+    event("2026-01-30 21:00:00", "alice", "WRITE")
+    event("2026-01-31 01:00:00", "alice", "POWEROFF/ACTION")
+    event("2026-01-31 02:00:00", "alice", "DEALLOCATE/ACTION")
+    event("2026-01-31 10:00:00", "alice", "START/ACTION", "Start")
+    event("2026-01-31 10:00:30", "alice", "START/ACTION")
+    event("2026-01-31 11:30:00", "alice", "DEALLOCATE/ACTION")
+    event("2026-01-31 12:00:00", "alice", "START/ACTION", "Failure")
+    event("2026-01-31 22:00:00", "alice", "START/ACTION")
+    event("2026-01-31 09:00:00", "bob", "WRITE")
+    event("2026-01-31 17:00:00", "bob", "DEALLOCATE/ACTION")
+    event("2026-02-01 01:00:00", "bob", "START/ACTION")
+    event("2026-02-01 23:00:00", "bob", "DEALLOCATE/ACTION")
+
+    for day, idle in (("2026-01-31", 2), ("2026-02-01", 1)):
+        for i in range(5):
+            con.execute("INSERT INTO activity_lines VALUES (?, 'alice', 'alice_example_com', ?)", [f"{day} 1{i}:00:00", "idle" if i < idle else "busy"])
+
+
+class Azure(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.con = connect("azure", azure_rows)
+
+    def test_the_schema_is_the_openrowset_views(self):
+        for table, columns in RELATIONS["azure"]["sourceColumns"].items():
+            described = [(name, kind) for name, kind, *_ in self.con.execute(f"DESCRIBE {table}").fetchall()]
+            self.assertEqual(described, [(name, TSQL_TYPES.get(kind, "VARCHAR")) for name, kind in columns], table)
+        for view in RELATIONS["azure"]["sourceViews"]:
+            self.assertIn("OPENROWSET(BULK 'https://", view["sql"], view["name"])
+
+    def test_only_the_newest_run_of_a_month_is_counted(self):
+        self.assertEqual(rows(self.con, "SELECT COUNT(*), ROUND(SUM(cost), 2) FROM cost_export WHERE usage_date = DATE '2026-01-30'"), [(2, d("7.00"))])
+
+    def test_cost_by_owner_day_splits_shared_cost_and_keeps_unlabelled_lines(self):
+        self.assertEqual(
+            rows(self.con, OWNER_DAY),
+            [
+                ("2026-01-30", "alice_example_com", "EUR", d("5.00"), d("0.00"), d("5.00")),
+                ("2026-01-30", "bob_example_com", "EUR", d("2.00"), d("0.00"), d("2.00")),
+                ("2026-01-31", "(unlabelled)", "EUR", d("0.03"), 0, d("0.03")),
+                ("2026-01-31", "alice_example_com", "EUR", d("8.45"), d("0.97"), d("9.42")),
+                ("2026-02-01", "alice_example_com", "EUR", d("1.00"), d("0.60"), d("1.60")),
+                ("2026-02-01", "bob_example_com", "EUR", d("-0.70"), d("0.00"), d("-0.70")),
+            ],
+        )
+
+    def test_cost_by_owner_day_adds_up_to_the_bill(self):
+        self.assertEqual(rows(self.con, TOTAL)[0][0], d("17.35"))
+
+    def test_cost_by_workspace_day_reads_tags_with_and_without_braces(self):
+        self.assertEqual(
+            rows(self.con, WORKSPACE_DAY),
+            [
+                ("2026-01-30", "alice", "alice_example_com", "ml-research", "workspace", d("5.00")),
+                ("2026-01-30", "bob", "bob_example_com", "vision", "workspace", d("2.00")),
+                ("2026-01-31", "(unlabelled)", "(unlabelled)", "(unlabelled)", "unlabelled", d("0.03")),
+                ("2026-01-31", "alice", "alice_example_com", "ml-research", "workspace", d("8.45")),
+                ("2026-01-31", "usage", "shared", "unassigned", "shared", d("0.90")),
+                ("2026-01-31", "vision", "shared", "ml-research", "shared", d("0.07")),
+                ("2026-02-01", "alice", "alice_example_com", "ml-research", "workspace", d("1.00")),
+                ("2026-02-01", "bob", "bob_example_com", "vision", "workspace", d("-0.70")),
+                ("2026-02-01", "usage", "shared", "unassigned", "shared", d("0.60")),
+            ],
+        )
+
+    def test_gpu_hours_by_owner(self):
+        # 30 Jan 20:00-31 Jan 02:00 (the power-off does not end it: 6 h), 10:00:30-11:30 (the
+        # start's success, not its beginning: 1 h 29 m 30 s), 22:00 to the newest record (bob's
+        # deallocation, 1 Feb 23:00): 2 h in January, 23 h in February.
+        self.assertEqual(
+            rows(self.con, GPU_HOURS),
+            [
+                ("2026-01-01", "alice_example_com", "EUR", 1, d("9.49"), d("13.05")),
+                ("2026-02-01", "alice_example_com", "EUR", 1, d("23.00"), d("1.00")),
+            ],
+        )
+
+    def test_idle_cost_by_owner(self):
+        self.assertEqual(
+            rows(self.con, IDLE_COST),
+            [
+                ("2026-01-30", "alice_example_com", "alice", d("5.00"), None, None, None),
+                ("2026-01-30", "bob_example_com", "bob", d("2.00"), None, None, None),
+                ("2026-01-31", "alice_example_com", "alice", d("8.05"), 5, 2, d("3.22")),
+                ("2026-02-01", "alice_example_com", "alice", d("1.00"), 5, 1, d("0.20")),
+                ("2026-02-01", "bob_example_com", "bob", d("-0.70"), None, None, None),
+            ],
+        )
+
+
 def main():
     global RELATIONS
     RELATIONS = json.loads(pathlib.Path(sys.argv[1]).read_text())

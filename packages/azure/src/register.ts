@@ -9,7 +9,9 @@ import { invalid, knownAndDifferent } from 'cdktf-ml-workspace/lib/core/validati
 import { buildAzureWorkspace, grantAzureAccess } from './azure-workspace';
 import { buildAzureNetwork } from './network';
 import { AzureWorkspaceResources } from './resources';
-import { validateAzureLocation, validateAzureNetworkPlacement, validateAzureTarget } from './validate';
+import { validateAzureLocation, validateAzureNetworkPlacement, validateAzureTarget, validateAzureUsage } from './validate';
+import { registerUsageCloud } from 'cdktf-ml-workspace/lib/host/usage-cloud';
+import { addAzureBudget, buildAzureUsage } from './roles/usage';
 import { addLibraryRoot } from 'cdktf-ml-workspace/lib/core/errors';
 
 // Errors leave this package's frames out of their stacks, as the core's.
@@ -79,4 +81,13 @@ registerWorkspaceCloud({
     }
     return undefined;
   },
+});
+
+registerUsageCloud({
+  cloud: Cloud.AZURE,
+  validate: (scope, spec, target) => validateAzureUsage(scope, spec, azureOptions(target)),
+  build: (scope, spec, target) => buildAzureUsage(scope, spec, azureOptions(target)),
+  addBudget: (scope, spec, target, built, budget) => addAzureBudget(scope, spec, azureOptions(target), built, budget),
+  // The export and the activity log cover the whole subscription, whatever the location.
+  coverageProblem: () => undefined,
 });

@@ -1,7 +1,15 @@
-import { GpuWorkspace, WorkspaceNetwork } from 'cdktf-ml-workspace';
+import { GpuWorkspace, UsageExporter, WorkspaceNetwork } from 'cdktf-ml-workspace';
 import { Cloud } from 'cdktf-ml-workspace/lib/core/cloud-target';
 import { resourcesOf } from 'cdktf-ml-workspace/lib/host/escape-hatches';
 import { BastionHost } from '@cdktf/provider-azurerm/lib/bastion-host';
+import { ConsumptionBudgetSubscription } from '@cdktf/provider-azurerm/lib/consumption-budget-subscription';
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { SubscriptionCostManagementExport } from '@cdktf/provider-azurerm/lib/subscription-cost-management-export';
+import { StaticResource } from '@cdktf/provider-time/lib/static-resource';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { DataProtectionBackupInstanceDisk } from '@cdktf/provider-azurerm/lib/data-protection-backup-instance-disk';
 import { DataProtectionBackupPolicyDisk } from '@cdktf/provider-azurerm/lib/data-protection-backup-policy-disk';
@@ -137,9 +145,37 @@ export interface AzureNetworkResources {
   readonly subnetSecurityGroupAssociation: SubnetNetworkSecurityGroupAssociation;
 }
 
+/** The resources of a `UsageExporter` on Azure. */
+export interface AzureUsageResources {
+  /** The subscription the exporter reads, read at plan time. */
+  readonly clientConfig: DataAzurermClientConfig;
+  /** The resource group it created; undefined when the target names one. */
+  readonly resourceGroup?: ResourceGroup;
+  /** The storage account the export, the activity log and the activity lines go to. */
+  readonly storage: StorageAccount;
+  /** The container of the cost export. */
+  readonly exportsContainer: StorageContainer;
+  /** The container the machines' activity lines go to. */
+  readonly activityContainer: StorageContainer;
+  /** The daily month-to-date ActualCost export of the subscription. */
+  readonly costExport: SubscriptionCostManagementExport;
+  /** The Log Analytics workspace keeping the activity log for people to query. */
+  readonly logs: LogAnalyticsWorkspace;
+  /** The subscription's activity log (Administrative) into the workspace and the storage account. */
+  readonly activityLog: MonitorDiagnosticSetting;
+  /** The blob service's read, write and delete logs into the workspace. */
+  readonly blobAudit: MonitorDiagnosticSetting;
+  /** The budget alerts' action group; undefined without a budget. */
+  readonly actionGroup?: MonitorActionGroup;
+  /** The owners' budgets, by owner tag. */
+  readonly budgets: { [owner: string]: ConsumptionBudgetSubscription };
+  /** The time of the first apply: the export starts the day after, the budgets in its month. */
+  readonly created: StaticResource;
+}
+
 /**
  * The typed escape hatches of constructs on Azure: the resources a `GpuWorkspace` (a fleet's
- * member too) or a `WorkspaceNetwork` made, as this cloud's provider types.
+ * member too), a `WorkspaceNetwork` or a `UsageExporter` made, as this cloud's provider types.
  *
  * ```ts
  * AzureResources.ofWorkspace(workspace).instance.addOverride('...', ...);
@@ -154,6 +190,11 @@ export class AzureResources {
   /** The resources of a shared network on Azure; throws when it is on another cloud. */
   public static ofNetwork(network: WorkspaceNetwork): AzureNetworkResources {
     return resourcesOf('AzureResources.ofNetwork', network, Cloud.AZURE, 'WorkspaceNetwork') as AzureNetworkResources;
+  }
+
+  /** The resources of a usage exporter on Azure; throws when it is on another cloud. */
+  public static ofUsage(exporter: UsageExporter): AzureUsageResources {
+    return resourcesOf('AzureResources.ofUsage', exporter, Cloud.AZURE, 'UsageExporter') as AzureUsageResources;
   }
 
   private constructor() {}

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { UsageSpec } from 'cdktf-ml-workspace/lib/host/usage-cloud';
 import { AccessMode } from 'cdktf-ml-workspace/lib/core/access';
 import { AuthMode } from 'cdktf-ml-workspace/lib/core/auth';
 import { AzureTargetOptions } from './target';
@@ -285,5 +286,21 @@ export function validateAzureNetworkPlacement(fail: Fail, target: AzureTargetOpt
         );
       }
     }
+  }
+}
+
+/** Checks a usage exporter's Azure settings. @internal */
+export function validateAzureUsage(scope: Construct, spec: UsageSpec, target: AzureTargetOptions): void {
+  const fail = (prop: string, value: unknown, problemAndFix: string) => invalid(scope, spec.kind, prop, value, problemAndFix);
+  validateAzureLocation(fail, target);
+  validateAzureNetworkPlacement(fail, { ...target, subnetId: undefined }, false);
+  if (target.subnetId !== undefined) {
+    throw fail('target.subnetId', target.subnetId, 'names a network, and an exporter has none; give the exporter a target without subnetId');
+  }
+  if (spec.billingAccount !== undefined) {
+    throw fail('billingAccount', spec.billingAccount, "is GCP's; on Azure the export is of the subscription Terraform deploys to: leave it out");
+  }
+  if (spec.kmsKey !== undefined) {
+    throw fail('kmsKey', spec.kmsKey, 'is not taken on Azure: the storage account encrypts twice with Microsoft-managed keys (infrastructure encryption); leave it out');
   }
 }

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { Cloud, CLOUD_NAMES, CloudTarget } from '../core/cloud-target';
-import { hasWorkspaceCloud } from './workspace-cloud';
+import { Cloud, CloudTarget } from '../core/cloud-target';
 import { usageError } from '../core/errors';
 import { UsageView } from '../clouds/common/roles/usage';
 
@@ -74,13 +73,6 @@ export function registerUsageCloud(implementation: UsageCloud): void {
 /** The implementation for a target's cloud. @internal */
 export function usageCloud(kind: string, id: string, target: CloudTarget): UsageCloud {
   const found = CLOUDS.get(target.cloud);
-  if (!found && hasWorkspaceCloud(target.cloud)) {
-    const offered = [...CLOUDS.keys()].map((c) => CLOUD_NAMES[c]).join(', ');
-    const name = CLOUD_NAMES[target.cloud];
-    throw usageError(
-      `${kind} '${id}': is not available on ${name} in this release (it is on ${offered}); track the ${name} workspaces' cost in ${name === 'AWS' ? 'Cost Explorer' : 'Cost Management'} by their owner and workspace tags meanwhile`,
-    );
-  }
   if (!found) {
     throw usageError(
       `${kind} '${id}': no usage export for cloud ${String(target.cloud)} is loaded; import the cloud's package from its root ('cdktf-ml-workspace-${String(target.cloud).toLowerCase()}'), which registers it`,

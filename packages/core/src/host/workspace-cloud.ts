@@ -89,7 +89,3 @@ export function workspaceCloud(kind: string, id: string, target: CloudTarget): W
   return found;
 }
 
-/** Whether a cloud's package is loaded. @internal */
-export function hasWorkspaceCloud(cloud: Cloud): boolean {
-  return CLOUDS.has(cloud);
-}

@@ -22,7 +22,8 @@ export interface UsageBudget {
   readonly monthlyAmount: number;
   /**
    * The ISO 4217 code of the amounts, e.g. `EUR`. It must be the billing account's currency
-   * (GCP refuses another at apply; AWS budgets are in `USD`).
+   * (GCP refuses another at apply; AWS budgets are in `USD`; Azure budgets count in the billing
+   * account's currency, whatever is given here).
    */
   readonly currency: string;
   /**
@@ -107,8 +108,9 @@ const MAX_AMOUNT = 1_000_000_000;
  *
  * What cannot be made through an API is printed as a step (GCP: switching the billing export
  * on in the console; AWS: running the saved queries that create the views, and activating the
- * cost allocation tags with `UsageCostAllocationTags` from `cdktf-ml-workspace-aws`), in an
- * output and as an info annotation at synthesis.
+ * cost allocation tags with `UsageCostAllocationTags` from `cdktf-ml-workspace-aws`; Azure:
+ * running the views' T-SQL in a Synapse serverless SQL database), in an output and as an info
+ * annotation at synthesis.
  */
 export class UsageExporter extends Construct {
   /** The prefix of every resource name. */

@@ -22,6 +22,8 @@ const BILLABLE: Record<string, (config: Record<string, any>) => Record<string, u
   azurerm_managed_disk: (c) => c.tags,
   azurerm_public_ip: (c) => c.tags,
   azurerm_bastion_host: (c) => c.tags,
+  azurerm_storage_account: (c) => c.tags,
+  azurerm_log_analytics_workspace: (c) => c.tags,
 };
 const REQUIRED: string[] = [LabelKey.ML_WORKSPACE, LabelKey.WORKSPACE, LabelKey.OWNER, LabelKey.COST_CENTER, LabelKey.COST_SCOPE];
 
