@@ -71,6 +71,10 @@ let
         gpuUtilizationPercent = value;
         cpuLoadPerCore = value;
         maxRuntimeHours = value;
+        activity = {
+          workspace = value;
+          owner = value;
+        };
       };
     };
   };

@@ -58,6 +58,14 @@ let
 
   cfg = config.mlWorkspace.idleStop;
   opt = "mlWorkspace.idleStop";
+  inherit (cfg) activity;
+  # One JSON object per check at priority info (journald strips the <6>); the names are the
+  # workspace's labels, rendered as JSON here, so the shell only fills in the time and state.
+  activityLine =
+    if activity == null then
+      ": no activity line (${opt}.activity is null)"
+    else
+      "printf '<6>{\"time\":\"%s\",\"workspace\":%s,\"owner\":%s,\"state\":\"%s\"}\\n' \"$(date -u -d \"@$now\" +%Y-%m-%dT%H:%M:%SZ)\" ${escapeShellArg (builtins.toJSON activity.workspace)} ${escapeShellArg (builtins.toJSON activity.owner)} \"$state\"";
 
   workspace = config.mlWorkspace.workspace;
   bootstrap = config.mlWorkspace.bootstrap;
@@ -241,6 +249,15 @@ let
 
       summary="up $((uptime_seconds / 60)) min, idle $((idle_seconds / 60)) min; $(join "''${measured[@]}")"
 
+      # What this check found; with mlWorkspace.idleStop.activity, one line for the usage views.
+      state=idle
+      if [ "''${#busy[@]}" -gt 0 ]; then
+        state=busy
+      elif [ "''${#held[@]}" -gt 0 ]; then
+        state=kept-up
+      fi
+      ${activityLine}
+
       reason=
       if [ "$runtime_limit" -gt 0 ] && [ "$uptime_seconds" -ge "$runtime_limit" ]; then
         reason="up for $((uptime_seconds / 60)) minutes, at least ${opt}.maxRuntimeHours (${toString cfg.maxRuntimeHours} h)"
@@ -336,6 +353,38 @@ in
         or not: a safety net for jobs that were forgotten or hang, and for a
         GPU driver that stopped answering. From 1 to 8760 (a year); `null`
         sets no limit.
+      '';
+    };
+
+    activity = mkOption {
+      type = types.nullOr (
+        types.submodule {
+          options = {
+            workspace = mkOption {
+              type = types.strMatching "[a-z][a-z0-9-]{0,62}";
+              example = "alice";
+              description = "The workspace's name, as its `workspace` label.";
+            };
+            owner = mkOption {
+              type = types.strMatching "[a-z0-9][a-z0-9_-]{0,62}";
+              example = "alice_example_com";
+              description = "The workspace's owner, as its `owner` label.";
+            };
+          };
+        }
+      );
+      default = null;
+      example = {
+        workspace = "alice";
+        owner = "alice_example_com";
+      };
+      description = ''
+        Who the activity lines are about. With it, every check writes one line
+        to this unit's journal at priority info, a JSON object
+        `{"time", "workspace", "owner", "state"}` where `state` is `busy`,
+        `kept-up` or `idle`: shipped to the cloud's log store
+        (`ml-workspace-activity`), the `UsageExporter` views count the idle
+        share of each day's checks. `null` writes none.
       '';
     };
 

@@ -69,6 +69,10 @@ pkgs.testers.runNixOSTest {
         # connections decide here.
         cpuLoadPerCore = 64;
         stopCommand = "touch ${stopped}";
+        activity = {
+          workspace = "alice";
+          owner = "alice_example_com";
+        };
       };
     };
 
@@ -127,6 +131,12 @@ pkgs.testers.runNixOSTest {
         machine.succeed(
             "journalctl -u ml-workspace-idle-stop.service"
             + " | grep 'stopping the machine: idle for 10 minutes, at least mlWorkspace.idleStop.idleMinutes (5)'"
+        )
+
+    with subtest("every check writes its activity line at priority info, as JSON"):
+        machine.succeed(
+            "journalctl -u ml-workspace-idle-stop.service -p info..info -o cat"
+            + " | grep -E '^\\{\"time\":\"[0-9T:-]+Z\",\"workspace\":\"alice\",\"owner\":\"alice_example_com\",\"state\":\"idle\"\\}$'"
         )
   '';
 }

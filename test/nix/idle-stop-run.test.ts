@@ -59,12 +59,20 @@ function check(gpu: string, state: Record<string, number>): Run {
   return { stopped: fs.existsSync(marker), log: result, state: files };
 }
 
+/** The check's one activity line (priority info, a JSON object), as the usage views read it once shipped. */
+function activity(run: Run): Record<string, string> {
+  const lines = run.log.split('\n').filter((l) => l.startsWith('<6>'));
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0].slice(3));
+}
+
 describe('the idle check of a GPU workspace (mlWorkspace.idleStop), run', () => {
   test('a busy GPU keeps the machine up', () => {
     const run = check('87', { 'last-busy': 7200 });
 
     expect(run.stopped).toBe(false);
-    expect(run.log).toMatch(/^<7>busy \(GPU utilisation 87% >= 5%\)/);
+    expect(run.log).toMatch(/^<7>busy \(GPU utilisation 87% >= 5%\)/m);
+    expect(activity(run)).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), workspace: 'alice', owner: 'alice_example_com', state: 'busy' });
   });
 
   test('an idle GPU lets it stop after idleMinutes', () => {
@@ -72,13 +80,17 @@ describe('the idle check of a GPU workspace (mlWorkspace.idleStop), run', () => 
 
     expect(run.stopped).toBe(true);
     expect(run.log).toMatch(/<5>stopping the machine: idle for 61 minutes, at least mlWorkspace\.idleStop\.idleMinutes \(60\)/);
+    // The check that stops the machine still says it was idle, before it stops it.
+    expect(run.log.indexOf('<6>{')).toBeLessThan(run.log.indexOf('<5>stopping'));
+    expect(activity(run).state).toBe('idle');
   });
 
   test('nvidia-smi failing for the first time keeps the machine up, without counting as use', () => {
     const run = check('fail', { 'last-busy': 7200 });
 
     expect(run.stopped).toBe(false);
-    expect(run.log).toMatch(/^<7>kept up \(GPU state unknown\)/);
+    expect(run.log).toMatch(/^<7>kept up \(GPU state unknown\)/m);
+    expect(activity(run).state).toBe('kept-up');
     expect(Number(run.state['gpu-unknown-since'])).toBeGreaterThan(Date.now() / 1000 - 60);
     // The idle window keeps running: the machine stops idleMinutes after the failure began,
     // not idleMinutes after that.

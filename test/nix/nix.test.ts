@@ -84,6 +84,9 @@ const EXPECTED_IDLE_STOP_PATHS = [
   'mlWorkspace.idleStop.gpuUtilizationPercent',
   'mlWorkspace.idleStop.cpuLoadPerCore',
   'mlWorkspace.idleStop.maxRuntimeHours',
+  'mlWorkspace.idleStop.activity',
+  'mlWorkspace.idleStop.activity.workspace',
+  'mlWorkspace.idleStop.activity.owner',
   'mlWorkspace.idleStop.stopCommand',
 ];
 
@@ -256,6 +259,7 @@ describe('declared NixOS options (nix/tests/option-paths.nix)', () => {
       'mlWorkspace.idleStop.gpuUtilizationPercent': 5,
       'mlWorkspace.idleStop.cpuLoadPerCore': 0.3,
       'mlWorkspace.idleStop.maxRuntimeHours': null,
+      'mlWorkspace.idleStop.activity': null,
     });
   });
 
@@ -360,6 +364,7 @@ describe('nix/modules/idle-stop.nix (config evaluated with the stub lib)', () =>
       gpuUtilizationPercent: 5,
       cpuLoadPerCore: 0.3,
       maxRuntimeHours: null,
+      activity: null,
       stopCommand: 'systemctl poweroff',
     });
   });

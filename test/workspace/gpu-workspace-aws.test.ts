@@ -289,7 +289,7 @@ describe('GpuWorkspace on AWS with defaults (private, no GPU)', () => {
             // The tunnel's own local port (stable per workspace name), where people open the IDE.
             url: 'https://localhost:27479/',
           },
-          idleStop: { enable: true, cloud: 'aws', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3 },
+          idleStop: { enable: true, cloud: 'aws', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3, activity: { workspace: 'alice', owner: 'alice_example_com' } },
           secrets: {
             enable: true,
             provider: 'aws',
@@ -557,6 +557,7 @@ describe('GpuWorkspace on AWS, options', () => {
       gpuUtilizationPercent: 10,
       cpuLoadPerCore: 0.5,
       maxRuntimeHours: 12,
+      activity: { workspace: 'alice', owner: 'alice_example_com' },
     });
     for (const s of [off, on]) {
       const actions = Object.values<any>(s.json.data.aws_iam_policy_document).flatMap((d) => d.statement.flatMap((st: any) => st.actions));

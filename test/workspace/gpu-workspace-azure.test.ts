@@ -472,7 +472,7 @@ describe('GpuWorkspace on Azure with defaults (private, no GPU)', () => {
             // The VM's admin account, declared in NixOS so it survives the bootstrap's rebuilds.
             admin: { user: 'azureuser', authorizedKeys: ['${tls_private_key.alice_AdminSshKey_08CC6B71.public_key_openssh}'] },
           },
-          idleStop: { enable: true, cloud: 'azure', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3 },
+          idleStop: { enable: true, cloud: 'azure', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3, activity: { workspace: 'alice', owner: 'alice_example_com' } },
           secrets: {
             enable: true,
             provider: 'azure',
@@ -872,6 +872,7 @@ describe('GpuWorkspace on Azure: idle stop', () => {
       gpuUtilizationPercent: 10,
       cpuLoadPerCore: 0.5,
       maxRuntimeHours: 72,
+      activity: { workspace: 'alice', owner: 'alice_example_com' },
     });
   });
 

@@ -194,7 +194,7 @@ describe('GpuWorkspace on GCP with defaults (private, no GPU)', () => {
             // The tunnel's own local port (stable per workspace name), where people open the IDE.
             url: 'https://localhost:27479/',
           },
-          idleStop: { enable: true, cloud: 'gcp', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3 },
+          idleStop: { enable: true, cloud: 'gcp', idleMinutes: 60, gpuUtilizationPercent: 5, cpuLoadPerCore: 0.3, activity: { workspace: 'alice', owner: 'alice_example_com' } },
           secrets: {
             enable: true,
             provider: 'gcp',
@@ -533,6 +533,7 @@ describe('GpuWorkspace on GCP options', () => {
       gpuUtilizationPercent: 10,
       cpuLoadPerCore: 0.5,
       maxRuntimeHours: 72,
+      activity: { workspace: 'alice', owner: 'alice_example_com' },
     });
   });
 

@@ -230,7 +230,7 @@ describe('GpuWorkspace on Azure: validation names the construct, the prop, the v
           { auth: sso({ allowedEmails: Array.from({ length: 2500 }, (_, i) => `user${String(i).padStart(5, '0')}@example.com`) }) },
           { ssoKeyVaultId: SSO_VAULT },
         ),
-      "GpuWorkspace 'alice': user data '83544 base64 characters' is over Azure's limit of 65535; shorten auth.allowedEmails (auth.allowedDomains admits whole domains)",
+      "GpuWorkspace 'alice': user data '83624 base64 characters' is over Azure's limit of 65535; shorten auth.allowedEmails (auth.allowedDomains admits whole domains)",
     ],
   ])('%s', (_name, build, message) => {
     expect(build()).toBe(message);

@@ -39,6 +39,8 @@ export interface MachineSpec {
     readonly gpuUtilizationPercent: number;
     readonly cpuLoadPerCore: number;
     readonly maxRuntimeHours?: number;
+    /** Who the check's activity lines are about: the workspace's and owner's labels. */
+    readonly activity?: { readonly workspace: string; readonly owner: string };
   };
   /** A break-glass administrator that logs in with SSH keys only (Azure, through Bastion). */
   readonly admin?: { readonly user: string; readonly authorizedKeys: string[] };
@@ -106,6 +108,7 @@ export function machineDocument(spec: MachineSpec): Record<string, any> {
       gpuUtilizationPercent: idle.gpuUtilizationPercent,
       cpuLoadPerCore: idle.cpuLoadPerCore,
       ...(idle.maxRuntimeHours !== undefined ? { maxRuntimeHours: idle.maxRuntimeHours } : {}),
+      ...(idle.activity ? { activity: { workspace: idle.activity.workspace, owner: idle.activity.owner } } : {}),
     }
     : { enable: false };
   const config: Record<string, any> = {

@@ -2,6 +2,7 @@ import { DocumentFragment } from '../../host/machine-host';
 import { machineDocument, MachineSecret, renderMachineDocument } from '../../nixos/machine-config';
 import { WorkspaceSpec } from '../../host/workspace-spec';
 import { usageError } from '../../core/errors';
+import { LabelKey } from '../../core/labels';
 
 /** What the host itself puts in its machine document. @internal */
 export interface HostDocumentSettings {
@@ -45,7 +46,9 @@ export function hostDocument(spec: WorkspaceSpec, settings: HostDocumentSettings
     user: spec.user,
     gpu: settings.gpu,
     homeDevice: settings.homeDevice,
-    idleStop: spec.idleStop,
+    // Each idle check's activity line names the workspace and owner as their labels do, so the
+    // usage views join it with the bill.
+    idleStop: spec.idleStop && { ...spec.idleStop, activity: { workspace: spec.labels[LabelKey.WORKSPACE], owner: spec.labels[LabelKey.OWNER] } },
     cloud: settings.cloud,
     secrets: settings.secrets,
     nixpkgs: spec.nixpkgs,
