@@ -7,15 +7,18 @@ import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { UsageExporter } from 'cdktf-ml-workspace';
 import { GcpTarget } from 'cdktf-ml-workspace-gcp';
+import { billingExportTable } from 'cdktf-ml-workspace-gcp/lib/roles/usage';
 import { AwsTarget } from 'cdktf-ml-workspace-aws';
 import { AzureTarget } from 'cdktf-ml-workspace-azure';
 import { ACTIVITY_LINE_COLUMNS, ACTIVITY_LOG_COLUMNS, EXPORT_ROW_COLUMNS } from 'cdktf-ml-workspace-azure/lib/roles/usage';
 
 const outdir = process.argv[2] ?? '/tmp/usage-sql';
 const app = new App({ outdir, skipValidation: true });
+const GCP_PROJECT = 'ml-research-prod';
+const GCP_BILLING_ACCOUNT = '01ABCD-23EF45-6789AB';
 new UsageExporter(new TerraformStack(app, 'gcp'), 'usage', {
-  target: GcpTarget.of({ project: 'ml-research-prod', region: 'europe-west4', zone: 'europe-west4-a' }),
-  billingAccount: '01ABCD-23EF45-6789AB',
+  target: GcpTarget.of({ project: GCP_PROJECT, region: 'europe-west4', zone: 'europe-west4-a' }),
+  billingAccount: GCP_BILLING_ACCOUNT,
 });
 new UsageExporter(new TerraformStack(app, 'aws'), 'usage', { target: AwsTarget.of({ region: 'eu-west-1' }) });
 new UsageExporter(new TerraformStack(app, 'azure'), 'usage', { target: AzureTarget.of({ location: 'westeurope', keyVaultAllowedCidrs: ['198.51.100.0/24'] }) });
@@ -64,8 +67,8 @@ const out = {
     dialect: 'bigquery',
     relations,
     sources: {
-      'ml-research-prod.usage.gcp_billing_export_v1_01ABCD_23EF45_6789AB': 'gcp_billing_export',
-      'ml-research-prod.usage_history._AllLogs': 'gcp_all_logs',
+      [`${GCP_PROJECT}.usage.${billingExportTable(GCP_BILLING_ACCOUNT)}`]: 'gcp_billing_export',
+      [`${GCP_PROJECT}.usage_history._AllLogs`]: 'gcp_all_logs',
     },
   },
   aws: {

@@ -22,7 +22,7 @@ import {
 import { Construct } from 'constructs';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { PolicySuppressions, WorkspacePolicyChecks, WorkspacePolicyChecksProps, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from 'cdktf-ml-workspace';
+import { UsageExporter, PolicySuppressions, WorkspacePolicyChecks, WorkspacePolicyChecksProps, GpuWorkspace, Gpu, WorkspaceAccess, WorkspaceDns } from 'cdktf-ml-workspace';
 import { GCP } from '../util';
 import { GcpResources, GcpTarget } from 'cdktf-ml-workspace-gcp';
 import { AwsResources, AwsTarget } from 'cdktf-ml-workspace-aws';
@@ -305,6 +305,18 @@ test('RULES.md lists every rule exactly as the code defines it', () => {
   const file = path.join(__dirname, '..', '..', 'RULES.md');
   if (process.env.UPDATE_RULES_MD === '1') fs.writeFileSync(file, expected);
   expect(fs.readFileSync(file, 'utf8')).toBe(expected);
+});
+
+test("MLW-DATA1 sees a usage exporter's dataset opened to everyone through an escape hatch", () => {
+  const exporter = () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    return { stack, usage: new UsageExporter(stack, 'usage', { target: GcpTarget.of(GCP), billingAccount: '01ABCD-23EF45-6789AB' }) };
+  };
+  expect(findings(exporter().stack)).toEqual([]);
+  const { stack, usage } = exporter();
+  GcpResources.ofUsage(usage).dataset.addOverride('access', [{ role: 'READER', special_group: 'allAuthenticatedUsers' }]);
+
+  expect(findings(stack).map(([, , message]) => String(message).slice(0, 11))).toEqual(['[MLW-DATA1]']);
 });
 
 test('MLW-META1 sees a sensitive Terraform variable put into metadata through an escape hatch', () => {

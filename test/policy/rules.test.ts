@@ -21,6 +21,7 @@ import { NET4 } from 'cdktf-ml-workspace/lib/policy/rules/net4-open-egress';
 import { VM3 } from 'cdktf-ml-workspace/lib/policy/rules/vm3-metadata-service';
 import { VM4 } from 'cdktf-ml-workspace/lib/policy/rules/vm4-azure-extensions';
 import { NET5 } from 'cdktf-ml-workspace/lib/policy/rules/net5-key-vault-firewall';
+import { DATA1 } from 'cdktf-ml-workspace/lib/policy/rules/data1-open-usage-store';
 import { PolicyRule, RuleOutcome } from 'cdktf-ml-workspace/lib/policy/rule';
 
 const fw = (source_ranges: string[], allow: any[]) => ({ type: 'google_compute_firewall', config: { direction: 'INGRESS', source_ranges, allow } });
@@ -62,6 +63,17 @@ const cases: Array<[PolicyRule, string, any, RuleOutcome]> = [
   [NET5, 'Azure: a vault without network rules', { type: 'azurerm_key_vault', config: {} }, RuleOutcome.NON_COMPLIANT],
   [NET5, 'Azure: a vault denying all but two halves of the internet', { type: 'azurerm_key_vault', config: { network_acls: { default_action: 'Deny', ip_rules: ['0.0.0.0/1', '128.0.0.0/1'] } } }, RuleOutcome.NON_COMPLIANT],
   [NET5, 'Azure: a vault admitting the deployer only', { type: 'azurerm_key_vault', config: { network_acls: { default_action: 'Deny', ip_rules: ['198.51.100.0/24'] } } }, RuleOutcome.COMPLIANT],
+  [DATA1, 'AWS: a public access block with every protection', { type: 'aws_s3_bucket_public_access_block', config: { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } }, RuleOutcome.COMPLIANT],
+  [DATA1, 'AWS: a public access block letting bucket policies go public', { type: 'aws_s3_bucket_public_access_block', config: { block_public_acls: true, block_public_policy: false, ignore_public_acls: true, restrict_public_buckets: true } }, RuleOutcome.NON_COMPLIANT],
+  [DATA1, 'Azure: the library\'s storage without shared keys, public blobs or old TLS', { type: 'azurerm_storage_account', config: { tags: { 'ml-workspace': 'true' }, allow_nested_items_to_be_public: false, shared_access_key_enabled: false, min_tls_version: 'TLS1_2' } }, RuleOutcome.COMPLIANT],
+  [DATA1, 'Azure: the library\'s storage with shared keys back on', { type: 'azurerm_storage_account', config: { tags: { 'ml-workspace': 'true' }, allow_nested_items_to_be_public: false, min_tls_version: 'TLS1_2' } }, RuleOutcome.NON_COMPLIANT],
+  [DATA1, 'Azure: the library\'s storage on TLS 1.0', { type: 'azurerm_storage_account', config: { tags: { 'ml-workspace': 'true' }, allow_nested_items_to_be_public: false, shared_access_key_enabled: false, min_tls_version: 'TLS1_0' } }, RuleOutcome.NON_COMPLIANT],
+  [DATA1, 'Azure: a storage account of the user\'s own', { type: 'azurerm_storage_account', config: { tags: {} } }, RuleOutcome.NOT_APPLICABLE],
+  [DATA1, 'GCP: the library\'s dataset read by all authenticated users', { type: 'google_bigquery_dataset', config: { labels: { 'ml-workspace': 'true' }, access: [{ role: 'READER', special_group: 'allAuthenticatedUsers' }] } }, RuleOutcome.NON_COMPLIANT],
+  [DATA1, 'GCP: the library\'s dataset with a project reader', { type: 'google_bigquery_dataset', config: { labels: { 'ml-workspace': 'true' }, access: [{ role: 'READER', special_group: 'projectReaders' }] } }, RuleOutcome.COMPLIANT],
+  [DATA1, 'GCP: a dataset granted to allUsers', { type: 'google_bigquery_dataset_iam_member', config: { role: 'roles/bigquery.dataViewer', member: 'allUsers' } }, RuleOutcome.NON_COMPLIANT],
+  [DATA1, 'GCP: a dataset binding with allAuthenticatedUsers among others', { type: 'google_bigquery_dataset_iam_binding', config: { role: 'roles/bigquery.dataViewer', members: ['user:a@example.com', 'allAuthenticatedUsers'] } }, RuleOutcome.NON_COMPLIANT],
+  [DATA1, 'GCP: a dataset granted to a service account', { type: 'google_bigquery_dataset_iam_member', config: { role: 'roles/bigquery.dataEditor', member: 'serviceAccount:v@p.iam.gserviceaccount.com' } }, RuleOutcome.COMPLIANT],
   [NET5, 'Azure: a vault without public access', { type: 'azurerm_key_vault', config: { public_network_access_enabled: false } }, RuleOutcome.COMPLIANT],
   // Administrator-class and project-wide grants
   [IAM2, 'GCP: Editor on the project', { type: 'google_project_iam_member', config: { role: 'roles/editor', member: 'user:alice@example.com' } }, RuleOutcome.NON_COMPLIANT],

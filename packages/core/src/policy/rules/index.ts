@@ -13,10 +13,11 @@ import { NET2 } from './net2-ssh-from-anywhere';
 import { NET3 } from './net3-public-ip';
 import { NET4 } from './net4-open-egress';
 import { NET5 } from './net5-key-vault-firewall';
+import { DATA1 } from './data1-open-usage-store';
 import { VM1 } from './vm1-shielded';
 import { VM2 } from './vm2-login-hardening';
 import { VM3 } from './vm3-metadata-service';
 import { VM4 } from './vm4-azure-extensions';
 
 /** Every rule, in the order of RULES.md. @internal */
-export const ALL_RULES: PolicyRule[] = [NET1, NET2, NET3, NET4, NET5, VM1, VM2, VM3, VM4, IAM1, IAM2, META1, DISK1, DISK2, ENC1, ENC2, GPU1, LBL1];
+export const ALL_RULES: PolicyRule[] = [NET1, NET2, NET3, NET4, NET5, VM1, VM2, VM3, VM4, IAM1, IAM2, META1, DISK1, DISK2, ENC1, ENC2, GPU1, LBL1, DATA1];
