@@ -169,7 +169,7 @@ export interface AzureUsageResources {
   readonly actionGroup?: MonitorActionGroup;
   /** The owners' budgets, by owner tag. */
   readonly budgets: { [owner: string]: ConsumptionBudgetSubscription };
-  /** The time of the first apply: the export starts the day after, the budgets in its month. */
+  /** The time of the first apply: the export starts the day after. */
   readonly created: StaticResource;
 }
 

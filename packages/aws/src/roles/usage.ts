@@ -339,7 +339,7 @@ export function buildAwsUsage(scope: Construct, spec: UsageSpec, target: AwsTarg
     tableType: 'EXTERNAL_TABLE',
     parameters: {
       classification: 'parquet',
-      ...dateProjection('billing_period', 'yyyy-MM', 'MONTHS', months, `${s3(`${PREFIXES.export}/${exportName}/data`)}BILLING_PERIOD=\${billing_period}/`),
+      ...dateProjection('billing_period', 'yyyy-MM', 'MONTHS', months, `${s3(`${PREFIXES.export}/${exportName}/data`)}BILLING_PERIOD=$\${billing_period}/`),
     },
     partitionKeys: [{ name: 'billing_period', type: 'string' }],
     storageDescriptor: {
@@ -356,7 +356,7 @@ export function buildAwsUsage(scope: Construct, spec: UsageSpec, target: AwsTarg
       name,
       description,
       tableType: 'EXTERNAL_TABLE',
-      parameters: { classification: 'json', ...dateProjection('day', 'yyyy-MM-dd', 'DAYS', spec.retentionDays, `${s3(prefix)}\${day}/`) },
+      parameters: { classification: 'json', ...dateProjection('day', 'yyyy-MM-dd', 'DAYS', spec.retentionDays, `${s3(prefix)}$\${day}/`) },
       partitionKeys: [{ name: 'day', type: 'string' }],
       storageDescriptor: { location: s3(prefix), ...TEXT_FORMAT, serDeInfo: JSON_SERDE, columns: columns(list) },
     });

@@ -11,7 +11,7 @@ import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-man
 import { SubscriptionCostManagementExport } from '@cdktf/provider-azurerm/lib/subscription-cost-management-export';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { StaticResource } from '@cdktf/provider-time/lib/static-resource';
-import { Fn, TerraformOutput } from 'cdktf';
+import { Annotations, Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ensureProvider, ensureRandomProvider, ensureTimeProvider } from 'cdktf-ml-workspace/lib/clouds/common/providers';
 import { BuiltUsage, OwnerBudget, UsageSpec } from 'cdktf-ml-workspace/lib/host/usage-cloud';
@@ -188,6 +188,15 @@ export function buildAzureUsage(scope: Construct, spec: UsageSpec, target: Azure
   ensureProvider(scope, 'azurerm', (stack) => new AzurermProvider(stack, 'ml-workspace-azurerm', { features: [{}] }));
   ensureRandomProvider(scope);
   ensureTimeProvider(scope);
+  // With shared keys off, the provider reads the account's data plane (its queue and blob
+  // properties) as the deployer's Entra identity only when told to.
+  const providers = TerraformStack.of(scope).node.findAll().filter((c): c is AzurermProvider => c instanceof AzurermProvider && c.alias === undefined);
+  for (const provider of providers) {
+    if (provider.node.id === 'ml-workspace-azurerm') provider.storageUseAzuread = true;
+    else if (provider.storageUseAzuread !== true) {
+      Annotations.of(scope).addWarning(`${spec.kind} '${scope.node.id}': the stack's azurerm provider does not set storage_use_azuread = true; the exporter's storage account has shared keys off, so Terraform cannot read it without: set storageUseAzuread: true on the provider`);
+    }
+  }
   const tags = spec.labels;
   const client = new DataAzurermClientConfig(scope, 'ClientConfig', {});
   const subscription = `/subscriptions/${client.subscriptionId}`;
@@ -212,9 +221,9 @@ export function buildAzureUsage(scope: Construct, spec: UsageSpec, target: Azure
     allowNestedItemsToBePublic: false,
     crossTenantReplicationEnabled: false,
     localUserEnabled: false,
-    // Only trusted Azure services pass the firewall (the cost export, Azure Monitor); a Synapse
-    // workspace is admitted by a resource instance rule (networkRules.privateLinkAccess).
-    networkRules: { defaultAction: 'Deny', bypass: ['AzureServices'] },
+    // No firewall: Cost Management writes into a firewalled account only as the export's managed
+    // identity, which azurerm's export resource cannot give it. Every request needs an Entra
+    // identity with a data role instead (no shared keys, so no SAS either; no public blobs).
     blobProperties: { deleteRetentionPolicy: { days: 7 }, containerDeleteRetentionPolicy: { days: 7 } },
     tags,
   });
@@ -298,7 +307,6 @@ export function buildAzureUsage(scope: Construct, spec: UsageSpec, target: Azure
   const views = Object.fromEntries(Object.values(UsageView).map((v) => [v, `${schema}.${v}`])) as Record<UsageView, string>;
   const steps = [
     `Create the views once, and again whenever an upgrade of this library changes them: in a Synapse workspace's serverless SQL pool, make a database (CREATE DATABASE usage) and run the output '${spec.name}_views_sql' in it as a user with Storage Blob Data Reader on the exporter's storage account (no Terraform resource runs SQL in Synapse).`,
-    `The storage account's firewall admits only trusted Azure services: admit the Synapse workspace with a resource instance rule (Networking > Resource instances, type Microsoft.Synapse/workspaces), or AzureResources.ofUsage(usage).storage.networkRules.`,
     `Azure writes the first export into the container '${CONTAINERS.exports}' the day after the apply, and the activity log within minutes of the first start or deallocation.`,
   ];
   return {
@@ -319,8 +327,10 @@ export function addAzureBudget(scope: Construct, spec: UsageSpec, _target: Azure
     subscriptionId: `/subscriptions/${resources.clientConfig.subscriptionId}`,
     amount: budget.amount,
     timeGrain: 'Monthly',
-    // The first of the month of the first apply (Azure takes a first of a month, not in the past).
-    timePeriod: { startDate: Fn.formatdate("YYYY-MM-01'T'00:00:00Z", resources.created.rfc3339) },
+    // The first of the month the budget is made in (Azure takes a first of a month, not before
+    // the current period): each budget keeps its own creation time, so an owner who joins later
+    // gets a start in their month, not the exporter's.
+    timePeriod: { startDate: Fn.formatdate("YYYY-MM-01'T'00:00:00Z", new StaticResource(scope, `${budget.id}-Created`, {}).rfc3339) },
     filter: { tag: [{ name: LabelKey.OWNER, values: [budget.owner] }] },
     notification: settings.alertAtPercent.map((threshold) => ({
       enabled: true,
