@@ -111,6 +111,11 @@ describe('UsageExporter on Azure', () => {
     const account = ref(json, 'azurerm_storage_account', 'name');
     expect(script).toContain(`OPENROWSET(BULK 'https://${account}.dfs.core.windows.net/exports/usage-actualcost/usage-actualcost/*/**', FORMAT = 'CSV', PARSER_VERSION = '2.0', HEADER_ROW = TRUE)`);
     expect(script).toContain(`OPENROWSET(BULK 'https://${account}.dfs.core.windows.net/insights-activity-logs/**'`);
+    // A run is the file's own folder, or the file when runs are files side by side in the
+    // period's folder: either way two runs of a month are told apart.
+    expect(script).toContain(
+      "SELECT r.filepath(1) AS period, CASE WHEN RIGHT(LEFT(r.filepath(), LEN(r.filepath()) - CHARINDEX('/', REVERSE(r.filepath()))), CHARINDEX('/', REVERSE(LEFT(r.filepath(), LEN(r.filepath()) - CHARINDEX('/', REVERSE(r.filepath()))))) - 1) = r.filepath(1) THEN r.filepath() ELSE LEFT(r.filepath(), LEN(r.filepath()) - CHARINDEX('/', REVERSE(r.filepath()))) END AS run,",
+    );
     expect(usage.viewName(UsageView.COST_BY_OWNER_DAY)).toBe('dbo.cost_by_owner_day');
     expect(usage.manualSteps[0]).toContain("run the output 'usage_views_sql' in it as a user with Storage Blob Data Reader");
     expect(usage.manualSteps).toHaveLength(2);

@@ -157,7 +157,7 @@ export function azureSourceViews(account: string, exportName: string): { readonl
     {
       name: 'export_rows',
       sql: [
-        "SELECT r.filepath(1) AS period, LEFT(r.filepath(), LEN(r.filepath()) - CHARINDEX('/', REVERSE(r.filepath()))) AS run,",
+        `SELECT r.filepath(1) AS period, ${RUN_OF_FILE} AS run,`,
         `  ${exportColumns.map(([c, f, t]) => (t === 'DATE' ? `COALESCE(TRY_CONVERT(DATE, r.[${f}], 101), TRY_CONVERT(DATE, r.[${f}], 23)) AS ${c}` : `r.[${f}] AS ${c}`)).join(',\n  ')}`,
         `FROM OPENROWSET(BULK '${url(`${CONTAINERS.exports}/${exportName}/${exportName}/*/**`)}', FORMAT = 'CSV', PARSER_VERSION = '2.0', HEADER_ROW = TRUE)`,
         `WITH (${exportColumns.map(([, f, t]) => `[${f}] ${t === 'DATE' ? 'VARCHAR(32)' : t}`).join(', ')}) AS r`,
@@ -168,6 +168,19 @@ export function azureSourceViews(account: string, exportName: string): { readonl
     jsonLines('activity_lines', `${CONTAINERS.activity}/**`, ACTIVITY_LINE_COLUMNS),
   ];
 }
+
+/**
+ * A file's run, for the dedup in `cost_export`: its folder when the export writes each run into a
+ * folder of its own under the billing period's (`<period>/<run>/part_0_0001.csv`), the file itself
+ * when it writes each run as one file into the period's folder (`<period>/<export>_<guid>.csv`).
+ * @internal
+ */
+export const RUN_OF_FILE = (() => {
+  const path = 'r.filepath()';
+  const folder = `LEFT(${path}, LEN(${path}) - CHARINDEX('/', REVERSE(${path})))`;
+  const folderName = `RIGHT(${folder}, CHARINDEX('/', REVERSE(${folder})) - 1)`;
+  return `CASE WHEN ${folderName} = r.filepath(1) THEN ${path} ELSE ${folder} END`;
+})();
 
 /** The storage account's name: the exporter's name without hyphens (18 at most) and 6 random hex digits. */
 function storageAccountName(name: string, suffix: string): string {
