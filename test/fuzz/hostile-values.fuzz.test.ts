@@ -27,7 +27,7 @@ import {
 } from 'cdktf-ml-workspace';
 import { GCP } from '../util';
 import { GcpTarget, GcpTargetOptions } from 'cdktf-ml-workspace-gcp';
-import { AwsTarget, AwsTargetOptions } from 'cdktf-ml-workspace-aws';
+import { AwsTarget, AwsTargetOptions, UsageCostAllocationTags, UsageCostAllocationTagsProps } from 'cdktf-ml-workspace-aws';
 import { AzureTarget, AzureTargetOptions } from 'cdktf-ml-workspace-azure';
 
 // Every prop, target option and SSO option, one at a time, set to values outside its shape:
@@ -410,6 +410,27 @@ describe('UsageExporter props and budget fields outside their shape', () => {
             usage.track(new GpuWorkspace(stack, 'alice', { target: target(), owner: 'alice@example.com' }));
           }),
         );
+      }),
+      { numRuns: FLEET_RUNS, seed: SEED },
+    );
+  });
+});
+
+describe('UsageCostAllocationTags props outside their shape', () => {
+  test.each(['target', 'extraTagKeys'])('%s', (key) => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        const outcome = build((stack) => new UsageCostAllocationTags(stack, 'tags', { target: AwsTarget.of(AWS), [key]: value } as unknown as UsageCostAllocationTagsProps));
+        if (outcome.error) {
+          expect(outcome.error).not.toBeInstanceOf(TypeError);
+          expect(outcome.error.message).toMatch(/^(UsageCostAllocationTags 'tags'|AwsTarget\.of): /);
+          return;
+        }
+        // Built: every activated key is a plain user tag key.
+        for (const t of Object.values(outcome.json.resource.aws_ce_cost_allocation_tag) as any[]) {
+          expect(t.tag_key).toMatch(/^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u);
+          expect(t.tag_key).not.toMatch(/^aws:/i);
+        }
       }),
       { numRuns: FLEET_RUNS, seed: SEED },
     );
