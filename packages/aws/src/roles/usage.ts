@@ -496,7 +496,6 @@ export function buildAwsUsage(scope: Construct, spec: UsageSpec, target: AwsTarg
     });
   }
 
-  const views = Object.fromEntries(Object.values(UsageView).map((v) => [v, `${database}.${v}`])) as Record<UsageView, string>;
   const steps = [
     `Create the views once, and again whenever an upgrade of this library changes them: in the Athena console, workgroup '${spec.name}', "Saved queries", run '1 ${STAGING.usageLines}' to '${relations.length} ${UsageView.IDLE_COST_BY_OWNER}' in order (no API creates an Athena view from Terraform; the tables exist at apply, so the views work before the first export arrives).`,
     `AWS writes the first export into the bucket's '${PREFIXES.export}/${exportName}/' within a day; the views read the library's tags only once they are cost allocation tags: activate them in the payer account (UsageCostAllocationTags, or Billing > Cost allocation tags) after they first appear, up to a day after the first tagged resource.`,
@@ -508,7 +507,6 @@ export function buildAwsUsage(scope: Construct, spec: UsageSpec, target: AwsTarg
     resources: { bucket, key, dataExport, database: glueDatabase, exportTable, historyTable, activityTable, workgroup, namedQueries, historyStream, activityStream, stateChanges, activityLogGroup, alerts, budgets: {} },
     defaultChild: bucket,
     location: database,
-    views,
     manualSteps: steps,
   };
 }

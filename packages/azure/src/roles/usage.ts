@@ -317,7 +317,6 @@ export function buildAzureUsage(scope: Construct, spec: UsageSpec, target: Azure
   ].join('\n');
   new TerraformOutput(scope, 'views_sql', { value: script, description: 'The T-SQL that creates the usage views in a Synapse serverless SQL database' }).overrideLogicalId(`${spec.name}_views_sql`);
 
-  const views = Object.fromEntries(Object.values(UsageView).map((v) => [v, `${schema}.${v}`])) as Record<UsageView, string>;
   const steps = [
     `Create the views once, and again whenever an upgrade of this library changes them: in a Synapse workspace's serverless SQL pool, make a database (CREATE DATABASE usage) and run the output '${spec.name}_views_sql' in it as a user with Storage Blob Data Reader on the exporter's storage account (no Terraform resource runs SQL in Synapse).`,
     `Azure writes the first export into the container '${CONTAINERS.exports}' the day after the apply, and the activity log within minutes of the first start or deallocation.`,
@@ -326,7 +325,6 @@ export function buildAzureUsage(scope: Construct, spec: UsageSpec, target: Azure
     resources: { clientConfig: client, resourceGroup, storage, exportsContainer, activityContainer, costExport, logs, activityLog, blobAudit, actionGroup, budgets: {}, created },
     defaultChild: storage,
     location: schema,
-    views,
     manualSteps: steps,
   };
 }

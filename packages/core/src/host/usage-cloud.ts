@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { Cloud, CloudTarget } from '../core/cloud-target';
 import { usageError } from '../core/errors';
-import { UsageView } from '../clouds/common/roles/usage';
 
 /** A {@link UsageExporter}'s settings with every default filled in. @internal */
 export interface UsageSpec {
@@ -27,10 +26,8 @@ export interface UsageSpec {
 export interface BuiltUsage {
   readonly resources: unknown;
   readonly defaultChild: Construct;
-  /** Where the views are, as a user queries them (`project.dataset`, an Athena database). */
+  /** Where the views are, as a user queries them (`project.dataset`, an Athena database, a T-SQL schema); each view is `<location>.<view>`. */
   readonly location: string;
-  /** Each view's name as a user queries it. */
-  readonly views: Record<UsageView, string>;
   /** The steps no API can take, in the order a user takes them; empty when there are none. */
   readonly manualSteps: readonly string[];
 }

@@ -175,7 +175,8 @@ export class UsageExporter extends Construct {
 
     const output = (what: string, value: string, description: string) =>
       new TerraformOutput(this, what, { value, description }).overrideLogicalId(`${name}_${what}`);
-    output('usage_views', JSON.stringify(this.built.views), 'The usage views, by name');
+    const views = Object.fromEntries(Object.values(UsageView).map((v) => [v, this.viewName(v)]));
+    output('usage_views', JSON.stringify(views), 'The usage views, by name');
     if (this.manualSteps.length > 0) {
       const steps = this.manualSteps.map((step, i) => `${i + 1}. ${step}`).join('\n');
       output('manual_steps', steps, 'Steps no API can take');
@@ -185,7 +186,7 @@ export class UsageExporter extends Construct {
 
   /** The name of a view as a user queries it, e.g. `ml-prod.usage_usage.cost_by_owner_day`. */
   public viewName(view: UsageView): string {
-    return this.built.views[view];
+    return `${this.location}.${view}`;
   }
 
   /**

@@ -219,13 +219,11 @@ export function buildGcpUsage(scope: Construct, spec: UsageSpec, target: GcpTarg
     });
   }
 
-  const views = Object.fromEntries(Object.values(UsageView).map((v) => [v, `${project}.${underscored}.${v}`])) as Record<UsageView, string>;
   const consoleUrl = `https://console.cloud.google.com/billing/${billingAccount}/export`;
   return {
     resources: { dataset, historyBucket, historyLink, historySink, viewsJob, viewsServiceAccount, notificationChannels, budgets: {}, project: projectData },
     defaultChild: dataset,
     location: `${project}.${underscored}`,
-    views,
     manualSteps: [
       `Switch on the Cloud Billing export, which no API can: open ${consoleUrl}, and under "BigQuery export", "Standard usage cost", choose Edit settings, project '${project}' and dataset '${underscored}', then Save. It takes a Billing Account Administrator.`,
       `Google writes the first rows into ${project}.${underscored}.${table} within a day; the scheduled query '${spec.name} usage views' creates the views at its next daily run (or choose Run now on it in the BigQuery console).`,
